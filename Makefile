@@ -1,0 +1,70 @@
+# HLT Samverkan: two commands do all set-up.
+#   make run   – the portal with demo data on embedded defaults (SQLite, filesystem broker)
+#   make test  – the whole suite on PostgreSQL and Redis
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Test services: the machine's local defaults unless the environment says otherwise.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hlt
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
+
+.PHONY: run test lint format messages system-deps check-services clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.base: requirements/base.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/base.txt
+	touch $@
+
+$(VENV)/.dev: requirements/dev.txt requirements/base.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/dev.txt
+	touch $@ $(VENV)/.base
+
+run: $(VENV)/.base
+	@mkdir -p var
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	$(BIN)/python manage.py seed_demo
+	@$(BIN)/python manage.py demo_accounts
+	@echo "HLT Samverkan: http://$(HOST):$(PORT)/  (Ctrl-C stops web, worker and beat)"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/celery --app hlt worker --beat --concurrency 1 --loglevel WARNING \
+	  --schedule var/celerybeat-schedule & \
+	$(BIN)/gunicorn hlt.wsgi --bind $(HOST):$(PORT) --workers 2 --log-level warning; \
+	wait
+
+# Debian's chromium drives the browser tests; install it when missing and we may.
+system-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's chromium for the browser tests ..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "chromium is missing: run 'sudo apt-get install chromium' (Debian) and try again." >&2; exit 1; \
+	  fi; }
+
+check-services: $(VENV)/.dev
+	@DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python scripts/check_services.py
+
+test: $(VENV)/.dev system-deps check-services
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Extract new strings and compile the catalogues (the .mo files are committed).
+messages: $(VENV)/.base
+	$(BIN)/python manage.py makemessages --locale sv --locale en --ignore '.venv/*' --ignore 'var/*'
+	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,41 @@
+"""The one way to write the access log."""
+
+from django.db.models import Model
+
+from access.models import AccessLogEntry, LogAction, Outcome
+from hlt.middleware import client_ip
+
+
+def object_type_of(model_or_obj) -> str:
+    return model_or_obj._meta.label_lower
+
+
+def log_access(
+    request,
+    *,
+    action: LogAction,
+    outcome: Outcome,
+    obj: Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    child_id: int | None = None,
+    team_id: int | None = None,
+    unit_id: int | None = None,
+) -> AccessLogEntry:
+    """Record that `request.user` did `action` to an object, allowed or denied.
+
+    Pass `obj`, or `object_type` and `object_id` when the object is unknown (a tampered URL).
+    """
+    user = getattr(request, "user", None)
+    return AccessLogEntry.objects.create(
+        user_id=user.pk if user is not None and user.is_authenticated else None,
+        team_id=team_id,
+        unit_id=unit_id,
+        action=action,
+        object_type=object_type_of(obj) if obj is not None else object_type,
+        object_id=str(obj.pk) if obj is not None else str(object_id)[:64],
+        child_id=child_id,
+        outcome=outcome,
+        request_id=getattr(request, "request_id", ""),
+        ip=client_ip(request),
+    )

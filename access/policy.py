@@ -1,0 +1,132 @@
+"""Who may see what and do what: the only place that answers it.
+
+Each model registers one rule with three parts:
+- `visible(user)`: a Q for the rows the user may know exist (lists and detail pages share it);
+- `permits(user, action, obj)`: whether the user may do `action` to a visible object;
+- `context(user, obj)`: the team, unit and child the access log records.
+
+Views call `visible()` for lists and `get_for_user()` for one object: 404 when the user may not
+know the object exists, 403 when they may see it but not do the action, and an access-log entry
+either way. Cases plug in here with their own rule (team membership + consent in force).
+"""
+
+from dataclasses import dataclass
+from typing import Callable
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from access.log import log_access, object_type_of
+from access.models import LogAction, Outcome
+from teams.models import ManagementGroupMembership, ProcessLeaderScope, Role, Team, TeamMembership
+
+VIEW = "view"
+VIEW_CONTACTS = "view_contacts"
+MANAGE = "manage"
+
+
+@dataclass(frozen=True)
+class Rule:
+    visible: Callable[..., Q]
+    permits: Callable[..., bool]
+    context: Callable[..., tuple[int | None, int | None, int | None]]
+
+
+def _scope_q(user, area_path: str) -> Q:
+    """Rows under an area that one of the user's process-leader scopes covers."""
+    scopes = ProcessLeaderScope.objects.filter(user=user)
+    return (
+        Q(**{f"{area_path}__municipality__region__in": scopes.filter(region__isnull=False).values("region")})
+        | Q(**{f"{area_path}__municipality__in": scopes.filter(municipality__isnull=False).values("municipality")})
+        | Q(**{f"{area_path}__in": scopes.filter(area__isnull=False).values("area")})
+    )
+
+
+def _team_visible(user) -> Q:
+    member = Q(pk__in=TeamMembership.objects.filter(user=user).values("team"))
+    management = Q(area__in=ManagementGroupMembership.objects.filter(user=user).values("area"))
+    return member | management | _scope_q(user, "area")
+
+
+def _membership(user, team) -> TeamMembership | None:
+    return TeamMembership.objects.filter(user=user, team=team).first()
+
+
+def _team_permits(user, action: str, team: Team) -> bool:
+    if action == VIEW:
+        return True
+    membership = _membership(user, team)
+    if action == VIEW_CONTACTS:
+        return membership is not None
+    if action == MANAGE:
+        return membership is not None and membership.role == Role.COORDINATOR
+    return False
+
+
+def _team_context(user, team: Team):
+    membership = _membership(user, team)
+    return team.pk, membership.home_unit_id if membership else None, None
+
+
+_RULES: dict[type[Model], Rule] = {
+    Team: Rule(visible=_team_visible, permits=_team_permits, context=_team_context),
+}
+
+
+def _rule(model: type[Model]) -> Rule:
+    try:
+        return _RULES[model]
+    except KeyError:
+        raise LookupError(f"No access rule for {model._meta.label}; add one to access.policy.") from None
+
+
+def visible(user, model_or_queryset) -> QuerySet:
+    """The objects of this kind that `user` may know exist."""
+    queryset = (
+        model_or_queryset
+        if isinstance(model_or_queryset, QuerySet)
+        else model_or_queryset._default_manager.all()
+    )
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    return queryset.filter(_rule(queryset.model).visible(user))
+
+
+def permits(user, action: str, obj: Model) -> bool:
+    """Whether `user` may do `action` to `obj` (false for objects they may not see at all)."""
+    if not visible(user, type(obj)).filter(pk=obj.pk).exists():
+        return False
+    return _rule(type(obj)).permits(user, action, obj)
+
+
+def get_for_user(request, model_or_queryset, pk, *, action: str = VIEW, log_action: LogAction = LogAction.VIEW):
+    """Fetch one object for `request.user`, or refuse; every outcome goes to the access log."""
+    queryset = visible(request.user, model_or_queryset)
+    model = queryset.model
+    rule = _rule(model)
+    obj = queryset.filter(pk=pk).first()
+    if obj is None:
+        log_access(
+            request, action=log_action, outcome=Outcome.DENIED, object_type=object_type_of(model), object_id=pk
+        )
+        raise Http404
+    if not rule.permits(request.user, action, obj):
+        log_access(request, action=log_action, outcome=Outcome.DENIED, obj=obj)
+        raise PermissionDenied
+    team_id, unit_id, child_id = rule.context(request.user, obj)
+    log_access(
+        request,
+        action=log_action,
+        outcome=Outcome.ALLOWED,
+        obj=obj,
+        team_id=team_id,
+        unit_id=unit_id,
+        child_id=child_id,
+    )
+    return obj
+
+
+def log_list(request, model: type[Model]) -> None:
+    """Record that a list of `model` objects was shown (one entry per page, not per row)."""
+    log_access(request, action=LogAction.LIST, outcome=Outcome.ALLOWED, object_type=object_type_of(model))

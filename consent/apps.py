@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ConsentConfig(AppConfig):
+    """Guardians' consent, which decides who may see a case (issue 3)."""
+
+    name = "consent"
+    verbose_name = _("Consent")

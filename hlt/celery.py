@@ -1,0 +1,33 @@
+"""The Celery app. The beat schedule lives here, in code, so it is reviewed like code.
+
+Run exactly one beat per deployment (docker-compose has one `beat` service; the demo embeds it
+in its single worker). Deadlines themselves live in database columns: beat only sweeps them.
+"""
+
+import os
+from pathlib import Path
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hlt.settings")
+
+app = Celery("hlt")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "clear-expired-sessions": {
+        "task": "accounts.tasks.clear_expired_sessions_task",
+        "schedule": crontab(minute=17, hour=3),
+    },
+}
+
+
+@app.on_after_configure.connect
+def _make_broker_folders(sender, **kwargs):
+    # The filesystem transport of the demo needs its folders before the first message.
+    for key in ("data_folder_in", "data_folder_out", "control_folder"):
+        folder = (sender.conf.broker_transport_options or {}).get(key)
+        if folder:
+            Path(folder).mkdir(parents=True, exist_ok=True)

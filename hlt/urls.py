@@ -1,0 +1,23 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts.views import session_keepalive
+from hlt import views
+
+# Django admin logs in through allauth: the same MFA, rate limits and session rules.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "HLT Samverkan"
+admin.site.site_title = "HLT Samverkan"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("tillganglighet/", views.accessibility, name="accessibility"),
+    path("session/keepalive/", session_keepalive, name="session_keepalive"),
+    path("team/", include("teams.urls")),
+    path("konto/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+handler500 = "hlt.views.server_error"

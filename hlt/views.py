@@ -1,0 +1,27 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from access import policy
+from teams.models import Team
+from teams.selectors import scope_list_for_process_leader, team_list_for_member
+
+
+@login_required
+def home(request):
+    """Each role's start page: a member's teams, a process leader's scope."""
+    teams = list(team_list_for_member(request.user))
+    scopes = list(scope_list_for_process_leader(request.user))
+    if teams:
+        policy.log_list(request, Team)
+    return render(request, "home.html", {"teams": teams, "scopes": scopes})
+
+
+def accessibility(request):
+    return render(request, "accessibility.html")
+
+
+@never_cache
+def server_error(request):
+    # No context processors and no request data: a failing page must not fail again or leak.
+    return render(request, "500.html", status=500)

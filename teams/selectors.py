@@ -1,0 +1,60 @@
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from access import policy
+from teams.models import ProcessLeaderScope, Team, TeamMembership
+
+
+def _members_prefetch() -> Prefetch:
+    return Prefetch(
+        "memberships",
+        queryset=TeamMembership.objects.select_related("user", "profession", "home_unit").order_by(
+            "role", "user__full_name"
+        ),
+    )
+
+
+def team_list_for_member(user) -> QuerySet[Team]:
+    """The teams `user` sits on, with every member, for the home page."""
+    return (
+        policy.visible(user, Team)
+        .filter(memberships__user=user)
+        .select_related("area__municipality")
+        .prefetch_related(_members_prefetch())
+        .order_by("name")
+    )
+
+
+def team_for_page() -> QuerySet[Team]:
+    """What a team page shows: area, health centre, units and members (the policy picks the team)."""
+    return Team.objects.select_related("area__municipality", "area__health_centre").prefetch_related(
+        _members_prefetch(), "area__units"
+    )
+
+
+def _active_team_count(path: str, outer: str) -> Subquery:
+    teams = (
+        Team.objects.filter(is_active=True, **{path: OuterRef(outer)})
+        .order_by()
+        .values(path)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Subquery(teams, output_field=IntegerField())
+
+
+def scope_list_for_process_leader(user) -> QuerySet[ProcessLeaderScope]:
+    """The user's own process-leader scopes, each with the number of active teams it covers."""
+    return (
+        ProcessLeaderScope.objects.filter(user=user)
+        .select_related("region", "municipality", "area__municipality")
+        .annotate(
+            team_count=Coalesce(
+                _active_team_count("area__municipality__region", "region"),
+                _active_team_count("area__municipality", "municipality"),
+                _active_team_count("area", "area"),
+                0,
+            )
+        )
+        .order_by("region__name", "municipality__name", "area__name")
+    )
