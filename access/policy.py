@@ -10,8 +10,8 @@ know the object exists, 403 when they may see it but not do the action, and an a
 either way. Cases plug in here with their own rule (team membership + consent in force).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
@@ -84,9 +84,7 @@ def _rule(model: type[Model]) -> Rule:
 def visible(user, model_or_queryset) -> QuerySet:
     """The objects of this kind that `user` may know exist."""
     queryset = (
-        model_or_queryset
-        if isinstance(model_or_queryset, QuerySet)
-        else model_or_queryset._default_manager.all()
+        model_or_queryset if isinstance(model_or_queryset, QuerySet) else model_or_queryset._default_manager.all()
     )
     if not user.is_authenticated or not user.is_active:
         return queryset.none()
@@ -107,9 +105,7 @@ def get_for_user(request, model_or_queryset, pk, *, action: str = VIEW, log_acti
     rule = _rule(model)
     obj = queryset.filter(pk=pk).first()
     if obj is None:
-        log_access(
-            request, action=log_action, outcome=Outcome.DENIED, object_type=object_type_of(model), object_id=pk
-        )
+        log_access(request, action=log_action, outcome=Outcome.DENIED, object_type=object_type_of(model), object_id=pk)
         raise Http404
     if not rule.permits(request.user, action, obj):
         log_access(request, action=log_action, outcome=Outcome.DENIED, obj=obj)

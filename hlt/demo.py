@@ -172,7 +172,9 @@ def seed_demo() -> dict[str, int]:
                 defaults={"profession": professions[profession], "home_unit": units[unit_kind]},
             )
 
-    accounts = {email: _user(email, name, login=True, staff=email.startswith("admin")) for email, name, _ in DEMO_ACCOUNTS}
+    accounts = {
+        email: _user(email, name, login=True, staff=email.startswith("admin")) for email, name, _ in DEMO_ACCOUNTS
+    }
     alidhem, alidhem_units = teams["Ålidhem"]
     mariehem, mariehem_units = teams["Mariehem"]
     member = accounts["medlem@hlt.example"]

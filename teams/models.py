@@ -57,9 +57,7 @@ class Region(models.Model):
 class Municipality(models.Model):
     region = models.ForeignKey(Region, models.PROTECT, related_name="municipalities", verbose_name=_("region"))
     name = models.CharField(_("name"), max_length=100)
-    code = models.CharField(
-        _("municipality code"), max_length=4, unique=True, help_text=_("Four digits, e.g. 2480.")
-    )
+    code = models.CharField(_("municipality code"), max_length=4, unique=True, help_text=_("Four digits, e.g. 2480."))
 
     class Meta:
         verbose_name = _("municipality")
@@ -83,9 +81,7 @@ class Unit(models.Model):
         blank=True,
         help_text=_("Follows from the kind; choose it only for units of kind Other."),
     )
-    municipality = models.ForeignKey(
-        Municipality, models.PROTECT, related_name="units", verbose_name=_("municipality")
-    )
+    municipality = models.ForeignKey(Municipality, models.PROTECT, related_name="units", verbose_name=_("municipality"))
     principal_type = models.CharField(_("principal"), max_length=12, choices=PrincipalType.choices)
     provider_name = models.CharField(
         _("private provider"), max_length=150, blank=True, help_text=_("Required when the principal is private.")
@@ -119,16 +115,16 @@ class Unit(models.Model):
     def __str__(self):
         return self.name
 
-    def _derive_sector(self):
-        if self.kind in SECTOR_BY_KIND:
-            self.sector = SECTOR_BY_KIND[self.kind]
+    def save(self, *args, **kwargs):
+        self._derive_sector()
+        super().save(*args, **kwargs)
 
     def clean(self):
         self._derive_sector()
 
-    def save(self, *args, **kwargs):
-        self._derive_sector()
-        super().save(*args, **kwargs)
+    def _derive_sector(self):
+        if self.kind in SECTOR_BY_KIND:
+            self.sector = SECTOR_BY_KIND[self.kind]
 
     @property
     def principal_label(self) -> str:
@@ -141,9 +137,7 @@ class Area(models.Model):
     """An HLT area: one health centre and the schools and social services that serve its children."""
 
     name = models.CharField(_("name"), max_length=100)
-    municipality = models.ForeignKey(
-        Municipality, models.PROTECT, related_name="areas", verbose_name=_("municipality")
-    )
+    municipality = models.ForeignKey(Municipality, models.PROTECT, related_name="areas", verbose_name=_("municipality"))
     health_centre = models.ForeignKey(
         Unit,
         models.PROTECT,

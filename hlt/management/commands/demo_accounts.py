@@ -17,8 +17,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.HLT_DEMO:
             raise CommandError("demo_accounts runs only in demo mode (HLT_DEMO).")
-        self.stdout.write("Demo accounts (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
         for email, _name, role in DEMO_ACCOUNTS:
             self.stdout.write(f"  {email:<38} {role}")
         self.stdout.write(f"TOTP secret for an authenticator app: {DEMO_TOTP_SECRET}")
-        self.stdout.write(f"Current two-factor code: {current_demo_code()}  (run `manage.py demo_accounts` again for a new one)")
+        self.stdout.write(
+            f"Current two-factor code: {current_demo_code()} (run `manage.py demo_accounts` for a new one)"
+        )

@@ -1,0 +1,99 @@
+"""Personas shared by the suite.
+
+One structure: `team` (the personas' team) and `other_team` in another municipality of the
+same region. Personas: member, colleague and coordinator of `team`; outsider (member of
+`other_team` only); local process leader (the team's municipality); regional process leader;
+administrator. Everyone but `no_mfa_user` has a TOTP authenticator.
+"""
+
+import pytest
+from django.core.cache import cache
+
+from teams.models import Role
+from tests.factories import (
+    AreaFactory,
+    MembershipFactory,
+    MunicipalityFactory,
+    RegionFactory,
+    ScopeFactory,
+    TeamFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    """Rate limits and used TOTP codes live in Redis: each test starts without them."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def region(db):
+    return RegionFactory(name="Region Västerbotten", code="24")
+
+
+@pytest.fixture
+def team(region):
+    municipality = MunicipalityFactory(region=region, name="Umeå", code="2480")
+    return TeamFactory(name="HLT Ålidhem", area=AreaFactory(name="Ålidhem", municipality=municipality))
+
+
+@pytest.fixture
+def other_team(region):
+    municipality = MunicipalityFactory(region=region, name="Åsele", code="2463")
+    return TeamFactory(name="HLT Åsele", area=AreaFactory(name="Åsele", municipality=municipality))
+
+
+@pytest.fixture
+def member(team):
+    return MembershipFactory(team=team, user__full_name="Maja Medlem").user
+
+
+@pytest.fixture
+def colleague(team):
+    return MembershipFactory(team=team, user__full_name="Kalle Kollega").user
+
+
+@pytest.fixture
+def coordinator(team):
+    return MembershipFactory(team=team, role=Role.COORDINATOR, user__full_name="Sam Sammankallande").user
+
+
+@pytest.fixture
+def outsider(other_team):
+    return MembershipFactory(team=other_team, user__full_name="Otto Utomstående").user
+
+
+@pytest.fixture
+def process_leader(team):
+    return ScopeFactory(municipality=team.area.municipality, user__full_name="Lisa Lokal").user
+
+
+@pytest.fixture
+def regional_leader(region):
+    return ScopeFactory(region=region, user__full_name="Rut Regional").user
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(full_name="Ada Admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def no_mfa_user(team):
+    return MembershipFactory(team=team, user__with_totp=False).user
+
+
+@pytest.fixture
+def personas(member, colleague, coordinator, outsider, process_leader, regional_leader, admin_user):
+    return {
+        "member": member,
+        "colleague": colleague,
+        "coordinator": coordinator,
+        "outsider": outsider,
+        "process_leader": process_leader,
+        "regional_leader": regional_leader,
+        "admin": admin_user,
+    }
