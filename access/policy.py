@@ -50,7 +50,11 @@ def _team_visible(user) -> Q:
 
 
 def _membership(user, team) -> TeamMembership | None:
-    return TeamMembership.objects.filter(user=user, team=team).first()
+    # Cached on the user object for the request, as Django caches permissions (_perm_cache).
+    cache = user.__dict__.setdefault("_hlt_memberships", {})
+    if team.pk not in cache:
+        cache[team.pk] = TeamMembership.objects.filter(user=user, team=team).first()
+    return cache[team.pk]
 
 
 def _team_permits(user, action: str, team: Team) -> bool:

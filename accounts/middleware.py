@@ -56,7 +56,7 @@ def mfa_satisfied(request) -> bool:
     """True when this session's user has an authenticator, or logged in through a trusted IdP."""
     if request.session.get(_MFA_FLAG):
         return True
-    methods = {record.get("method") for record in get_authentication_records(request)}
+    methods = {record.get("method") for record in get_authentication_records(request, request.user)}
     trusted_idp = settings.HLT_OIDC_COUNTS_AS_MFA and "socialaccount" in methods
     if trusted_idp or Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists():
         request.session[_MFA_FLAG] = True

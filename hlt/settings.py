@@ -219,7 +219,9 @@ if OIDC_SERVER_URL:
         ],
     }
 
-USERSESSIONS_TRACK_ACTIVITY = True
+# Session rows are created at login (so deactivation can end them); tracking every request's
+# activity would cost several queries per page.
+USERSESSIONS_TRACK_ACTIVITY = False
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "sv"
