@@ -5,9 +5,13 @@ from urllib.parse import unquote
 
 import pytest
 import time_machine
+from allauth.account.internal.flows.login import record_authentication
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.contrib.sessions.backends.cache import SessionStore
 from django.core import mail
 from django.utils import timezone
 
+from accounts.middleware import mfa_satisfied
 from accounts.models import User
 from accounts.sessions import STARTED_KEY
 from hlt.management.commands.demo_accounts import current_demo_code
@@ -21,8 +25,6 @@ SETUP = "/konto/2fa/totp/activate/"
 
 
 def totp_code(offset: int = 0) -> str:
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
     return format_hotp_value(hotp_value(TEST_TOTP_SECRET, int(timezone.now().timestamp()) // 30 + offset))
 
 
@@ -124,16 +126,16 @@ def test_it_stops_login_attempts_after_repeated_failures(client, member):
 
 def test_it_keeps_a_session_alive_while_the_user_is_active(client, member):
     client.force_login(member)
-    with time_machine.travel(timezone.now() + timedelta(minutes=14)):
+    with time_machine.travel(timezone.localtime() + timedelta(minutes=14)):
         assert client.get("/").status_code == 200
-    with time_machine.travel(timezone.now() + timedelta(minutes=28)):
+    with time_machine.travel(timezone.localtime() + timedelta(minutes=28)):
         assert client.get("/").status_code == 200
 
 
 def test_it_logs_out_after_fifteen_idle_minutes_and_says_why(client, member):
     client.force_login(member)
     client.get("/")
-    with time_machine.travel(timezone.now() + timedelta(minutes=15, seconds=1)):
+    with time_machine.travel(timezone.localtime() + timedelta(minutes=15, seconds=1)):
         response = client.get("/", follow=True)
     assert response.redirect_chain[-1][0].startswith(LOGIN)
     assert "Du loggades ut efter 15 minuter utan aktivitet." in response.content.decode()
@@ -152,16 +154,16 @@ def test_it_logs_out_after_twelve_hours_even_when_active(client, member):
 
 def test_it_resets_the_idle_clock_when_the_user_chooses_to_stay(client, member):
     client.force_login(member)
-    with time_machine.travel(timezone.now() + timedelta(minutes=14)):
+    with time_machine.travel(timezone.localtime() + timedelta(minutes=14)):
         assert client.post("/session/keepalive/", HTTP_ACCEPT="application/json").json() == {"ok": True}
-    with time_machine.travel(timezone.now() + timedelta(minutes=28)):
+    with time_machine.travel(timezone.localtime() + timedelta(minutes=28)):
         assert client.get("/").status_code == 200
 
 
 def test_it_answers_an_expired_keepalive_with_401(client, member):
     client.force_login(member)
     client.get("/")
-    with time_machine.travel(timezone.now() + timedelta(minutes=16)):
+    with time_machine.travel(timezone.localtime() + timedelta(minutes=16)):
         response = client.post("/session/keepalive/", HTTP_ACCEPT="application/json")
     assert response.status_code == 401
 
@@ -202,3 +204,18 @@ def test_it_has_no_sign_up(client, db):
 
 def test_it_computes_the_demo_code_from_the_documented_secret():
     assert len(current_demo_code()) == 6
+
+
+def test_it_trusts_an_identity_provider_login_as_multi_factor(rf, no_mfa_user, settings):
+    request = rf.get("/")
+    request.session = SessionStore()
+    request.user = no_mfa_user
+    assert not mfa_satisfied(request)
+
+    record_authentication(request, no_mfa_user, method="socialaccount", provider="siths")
+    assert mfa_satisfied(request)
+
+    settings.HLT_OIDC_COUNTS_AS_MFA = False
+    request.session = SessionStore()
+    record_authentication(request, no_mfa_user, method="socialaccount", provider="siths")
+    assert not mfa_satisfied(request)

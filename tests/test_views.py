@@ -71,9 +71,7 @@ def test_it_loads_the_home_page_in_constant_queries(client, django_assert_num_qu
 
 
 @pytest.mark.parametrize("member_count", [1, 20])
-def test_it_loads_the_team_page_in_constant_queries(
-    client, django_assert_num_queries, member, team, member_count
-):
+def test_it_loads_the_team_page_in_constant_queries(client, django_assert_num_queries, member, team, member_count):
     for _ in range(member_count - 1):
         MembershipFactory(team=team)
     client.force_login(member)
