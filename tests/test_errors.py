@@ -23,3 +23,9 @@ def test_it_shows_the_404_page_for_an_unknown_address(client, member):
     response = client.get("/finns-inte/")
     assert response.status_code == 404
     assert response.templates[0].name == "404.html"
+
+
+@pytest.mark.parametrize("path", ["/team/99999999999999999999999/", "/team/-1/", "/team/abc/", "/team/1%00/"])
+def test_it_answers_a_tampered_team_address_with_404(client, member, path):
+    client.force_login(member)
+    assert client.get(path).status_code == 404
