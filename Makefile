@@ -63,7 +63,7 @@ format: $(VENV)/.dev
 
 # Extract new strings and compile the catalogues (the .mo files are committed).
 messages: $(VENV)/.base
-	$(BIN)/python manage.py makemessages --locale sv --ignore '.venv/*' --ignore 'var/*' --ignore 'staticfiles/*'
+	$(BIN)/python manage.py makemessages --locale sv --ignore '.venv/*' --ignore 'var/*' --ignore 'staticfiles/*' --ignore 'tests/*'
 	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
 
 clean:
