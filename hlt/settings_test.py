@@ -22,3 +22,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Serve static files from the app folders (no collectstatic before tests), as runserver would.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
