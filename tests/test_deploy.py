@@ -143,27 +143,25 @@ def test_it_keeps_database_connections_open_between_requests():
     assert database["CONN_HEALTH_CHECKS"] is True
 
 
-def test_it_has_a_migration_for_every_model_change():
-    result = subprocess.run(
-        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+def _manage(*args) -> subprocess.CompletedProcess:
+    """Run manage.py with the test settings (PostgreSQL and Redis from `make test`)."""
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "hlt.settings_test"},
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+def test_it_has_a_migration_for_every_model_change():
+    result = _manage("makemigrations", "--check", "--dry-run")
     assert result.returncode == 0, result.stdout
 
 
 def test_it_passes_the_system_checks_at_warning_level():
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "hlt.settings_test"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = _manage("check", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
