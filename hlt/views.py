@@ -4,17 +4,18 @@ from django.views.decorators.cache import never_cache
 
 from access import policy
 from teams.models import Team
-from teams.selectors import scope_list_for_process_leader, team_list_for_member
+from teams.selectors import area_list_for_management, scope_list_for_process_leader, team_list_for_member
 
 
 @login_required
 def home(request):
-    """Each role's start page: a member's teams, a process leader's scope."""
+    """Each role's start page: a member's teams, a process leader's scope, a manager's areas."""
     teams = list(team_list_for_member(request.user))
     scopes = list(scope_list_for_process_leader(request.user))
+    areas = list(area_list_for_management(request.user))
     if teams:
         policy.log_list(request, Team)
-    return render(request, "home.html", {"teams": teams, "scopes": scopes})
+    return render(request, "home.html", {"teams": teams, "scopes": scopes, "areas": areas})
 
 
 def accessibility(request):

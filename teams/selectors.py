@@ -2,7 +2,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, 
 from django.db.models.functions import Coalesce
 
 from access import policy
-from teams.models import ProcessLeaderScope, Team, TeamMembership
+from teams.models import Area, ProcessLeaderScope, Team, TeamMembership
 
 
 def _members_prefetch() -> Prefetch:
@@ -57,4 +57,14 @@ def scope_list_for_process_leader(user) -> QuerySet[ProcessLeaderScope]:
             )
         )
         .order_by("region__name", "municipality__name", "area__name")
+    )
+
+
+def area_list_for_management(user) -> QuerySet[Area]:
+    """The areas whose management group (ledningsgrupp) `user` sits in, with their active teams."""
+    return (
+        Area.objects.filter(management_group__user=user)
+        .select_related("municipality")
+        .prefetch_related(Prefetch("teams", queryset=policy.visible(user, Team).filter(is_active=True)))
+        .order_by("municipality__name", "name")
     )

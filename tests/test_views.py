@@ -1,7 +1,7 @@
 import pytest
 
 from access.models import AccessLogEntry, LogAction
-from tests.factories import MembershipFactory, ScopeFactory, TeamFactory
+from tests.factories import ManagementFactory, MembershipFactory, ScopeFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +40,14 @@ def test_it_counts_the_active_teams_in_a_regional_scope(client, regional_leader,
     assert [scope.team_count for scope in scopes] == [2]
 
 
+def test_it_shows_a_management_group_member_their_areas_and_teams(client, team, other_team):
+    manager = ManagementFactory(area=team.area).user
+    client.force_login(manager)
+    page = client.get("/").content.decode()
+    assert f'href="/team/{team.pk}/"' in page
+    assert other_team.name not in page
+
+
 def test_it_tells_a_user_without_teams_whom_to_ask(client, admin_user):
     client.force_login(admin_user)
     assert client.get("/").context["teams"] == []
@@ -65,8 +73,8 @@ def test_it_loads_the_home_page_in_constant_queries(client, django_assert_num_qu
         MembershipFactory(user=member, team=TeamFactory(area=team.area))
     client.force_login(member)
     client.get("/")  # the first request after login writes the session clocks and the MFA flag
-    # user, teams, their members (prefetch), process-leader scopes, access-log insert
-    with django_assert_num_queries(5):
+    # user, teams, their members (prefetch), process-leader scopes, management areas, access-log insert
+    with django_assert_num_queries(6):
         client.get("/")
 
 
@@ -87,6 +95,7 @@ def test_it_counts_scopes_in_one_query(client, django_assert_num_queries, proces
     ScopeFactory(user=process_leader, area=team.area)
     client.force_login(process_leader)
     client.get("/")
-    # user, teams (none), scopes with their team counts; no personal data, so no log entry
-    with django_assert_num_queries(3):
+    # user, teams (none), scopes with their team counts, management areas (none);
+    # no personal data, so no log entry
+    with django_assert_num_queries(4):
         client.get("/")
