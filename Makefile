@@ -10,7 +10,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hlt
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: run test lint format messages system-deps check-services clean
+.PHONY: run test lint format messages pdf-deps system-deps check-services clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ $(VENV)/.dev: requirements/dev.txt requirements/base.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements/dev.txt
 	touch $@ $(VENV)/.base
 
-run: $(VENV)/.base
+run: $(VENV)/.base pdf-deps
 	@mkdir -p var
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
@@ -37,8 +37,19 @@ run: $(VENV)/.base
 	$(BIN)/gunicorn hlt.wsgi --bind $(HOST):$(PORT) --workers 2 --log-level warning; \
 	wait
 
+# WeasyPrint renders PDFs with Pango and needs a font with å, ä and ö; install them when missing and we may.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+pdf-deps:
+	@if ! ldconfig -p | grep -q libpangoft2-1.0.so.0 || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Pango and DejaVu fonts for WeasyPrint ..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_PACKAGES) >/dev/null; \
+	  else \
+	    echo "WeasyPrint needs: sudo apt-get install $(PDF_PACKAGES)" >&2; exit 1; \
+	  fi; fi
+
 # Debian's chromium drives the browser tests; install it when missing and we may.
-system-deps:
+system-deps: pdf-deps
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing Debian's chromium for the browser tests ..."; \

@@ -7,7 +7,12 @@ Each model registers one rule with three parts:
 
 Views call `visible()` for lists and `get_for_user()` for one object: 404 when the user may not
 know the object exists, 403 when they may see it but not do the action, and an access-log entry
-either way. Cases plug in here with their own rule (team membership + consent in force).
+either way.
+
+Cases: a member of the case's team sees it while the guardians' consent is in force; before that,
+and after a withdrawal or expiry, only the initiator and the team's coordinator do. Leaving the team
+ends access. A protected child's or adult's address, contacts and school are shown only to users
+named on the case.
 """
 
 from collections.abc import Callable
@@ -16,14 +21,21 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from access.log import log_access, object_type_of
 from access.models import LogAction, Outcome
+from cases.models import Case, CaseNamedUser
 from teams.models import ManagementGroupMembership, ProcessLeaderScope, Role, Team, TeamMembership
 
 VIEW = "view"
 VIEW_CONTACTS = "view_contacts"
 MANAGE = "manage"
+EDIT = "edit"  # record consent, manage guardians
+VIEW_PROTECTED = "view_protected"  # a protected person's address, contacts and school
+EDIT_CHILD = "edit_child"  # correct the child's details, which for a protected child shows their school
+COORDINATE = "coordinate"  # consent exceptions, naming users on a case
+CLOSE = "close"
 
 
 @dataclass(frozen=True)
@@ -49,18 +61,18 @@ def _team_visible(user) -> Q:
     return member | management | _scope_q(user, "area")
 
 
-def _membership(user, team) -> TeamMembership | None:
+def _membership(user, team_id: int) -> TeamMembership | None:
     # Cached on the user object for the request, as Django caches permissions (_perm_cache).
     cache = user.__dict__.setdefault("_hlt_memberships", {})
-    if team.pk not in cache:
-        cache[team.pk] = TeamMembership.objects.filter(user=user, team=team).first()
-    return cache[team.pk]
+    if team_id not in cache:
+        cache[team_id] = TeamMembership.objects.filter(user=user, team_id=team_id).first()
+    return cache[team_id]
 
 
 def _team_permits(user, action: str, team: Team) -> bool:
     if action == VIEW:
         return True
-    membership = _membership(user, team)
+    membership = _membership(user, team.pk)
     if action == VIEW_CONTACTS:
         return membership is not None
     if action == MANAGE:
@@ -69,12 +81,48 @@ def _team_permits(user, action: str, team: Team) -> bool:
 
 
 def _team_context(user, team: Team):
-    membership = _membership(user, team)
+    membership = _membership(user, team.pk)
     return team.pk, membership.home_unit_id if membership else None, None
+
+
+def _case_visible(user) -> Q:
+    memberships = TeamMembership.objects.filter(user=user)
+    in_force = Q(consent_in_force_until__gte=timezone.localdate())
+    coordinator = Q(team__in=memberships.filter(role=Role.COORDINATOR).values("team"))
+    return Q(team__in=memberships.values("team")) & (in_force | Q(initiator=user) | coordinator)
+
+
+def _is_named(user, case: Case) -> bool:
+    cache = user.__dict__.setdefault("_hlt_named_cases", {})
+    if case.pk not in cache:
+        cache[case.pk] = CaseNamedUser.objects.filter(case=case, user=user).exists()
+    return cache[case.pk]
+
+
+def _case_permits(user, action: str, case: Case) -> bool:
+    if action in (VIEW, EDIT):
+        return True
+    if action == VIEW_PROTECTED:
+        return _is_named(user, case)
+    if action == EDIT_CHILD:
+        return not case.child.is_protected or _is_named(user, case)
+    membership = _membership(user, case.team_id)
+    is_coordinator = membership is not None and membership.role == Role.COORDINATOR
+    if action == COORDINATE:
+        return is_coordinator
+    if action == CLOSE:
+        return is_coordinator or case.initiator_id == user.pk
+    return False
+
+
+def _case_context(user, case: Case):
+    membership = _membership(user, case.team_id)
+    return case.team_id, membership.home_unit_id if membership else None, case.child_id
 
 
 _RULES: dict[type[Model], Rule] = {
     Team: Rule(visible=_team_visible, permits=_team_permits, context=_team_context),
+    Case: Rule(visible=_case_visible, permits=_case_permits, context=_case_context),
 }
 
 
@@ -102,6 +150,15 @@ def permits(user, action: str, obj: Model) -> bool:
     return _rule(type(obj)).permits(user, action, obj)
 
 
+def permitted_actions(user, obj: Model, actions: list[str]) -> set[str]:
+    """Which of `actions` `user` may do to `obj`, an object `get_for_user` has just returned.
+
+    Skips the visibility query `permits` makes, so a page can ask about several actions cheaply.
+    """
+    rule = _rule(type(obj))
+    return {action for action in actions if rule.permits(user, action, obj)}
+
+
 def get_for_user(request, model_or_queryset, pk, *, action: str = VIEW, log_action: LogAction = LogAction.VIEW):
     """Fetch one object for `request.user`, or refuse; every outcome goes to the access log."""
     queryset = visible(request.user, model_or_queryset)
@@ -111,19 +168,20 @@ def get_for_user(request, model_or_queryset, pk, *, action: str = VIEW, log_acti
     if obj is None:
         log_access(request, action=log_action, outcome=Outcome.DENIED, object_type=object_type_of(model), object_id=pk)
         raise Http404
-    if not rule.permits(request.user, action, obj):
-        log_access(request, action=log_action, outcome=Outcome.DENIED, obj=obj)
-        raise PermissionDenied
+    # A refused action on a visible object is logged with its context, so a child's log shows it too.
     team_id, unit_id, child_id = rule.context(request.user, obj)
+    allowed = rule.permits(request.user, action, obj)
     log_access(
         request,
         action=log_action,
-        outcome=Outcome.ALLOWED,
+        outcome=Outcome.ALLOWED if allowed else Outcome.DENIED,
         obj=obj,
         team_id=team_id,
         unit_id=unit_id,
         child_id=child_id,
     )
+    if not allowed:
+        raise PermissionDenied
     return obj
 
 

@@ -21,6 +21,17 @@ app.conf.beat_schedule = {
         "task": "accounts.tasks.clear_expired_sessions_task",
         "schedule": crontab(minute=17, hour=3),
     },
+    # Reminds before a case's consent ends and marks it expired after; idempotent, so hourly
+    # runs only make sure a day's changes are picked up early in the day.
+    "consent-expiry-sweep": {
+        "task": "consent.tasks.consent_expiry_sweep_task",
+        "schedule": crontab(minute=5),
+    },
+    # E-mails the broker lost or a dead worker never sent.
+    "requeue-unsent-notifications": {
+        "task": "notifications.tasks.requeue_unsent_notifications_task",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 

@@ -1,16 +1,32 @@
 """The demo: Region Västerbotten as the seeds describe it, with invented professionals.
 
-Idempotent: every row is found by its natural key before it is created.
+Idempotent: every row is found by its natural key before it is created. The demo cases of the
+Ålidhem team are made through the same services as the portal's pages, so they obey the same
+rules; a case whose child (found by identity number) already has a case in the team is skipped.
 """
 
 import itertools
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
+from cases.identity import luhn_ok, parse_national_id
+from cases.models import Case, ClosureReason, ProtectionLevel, Relation
+from cases.services import ChildDetails, case_close, case_start, child_find
+from consent.models import Method, WithdrawalMethod
+from consent.services import (
+    adult_add,
+    consent_exception_grant,
+    consent_record,
+    consent_withdraw,
+    default_valid_until,
+)
 from teams.models import (
     Area,
     ManagementGroupMembership,
@@ -142,6 +158,327 @@ def _user(email, full_name, *, login=False, staff=False):
     return user
 
 
+# --- Demo cases: the journey of one child, in the Ålidhem team ----------------------------------
+
+
+def demo_personnummer(birth: str, serial: int) -> str:
+    """The 12-digit personnummer born `birth` (YYYYMMDD) with birth serial `serial` and its check digit.
+
+    Demo children and guardians take serials 980-999 only: Skatteverket's test series, which is
+    never given to a real person.
+    """
+    if not 980 <= serial <= 999:
+        raise ValueError("Demo identity numbers use Skatteverket's test series (birth serial 980-999).")
+    body = f"{birth[2:]}{serial:03d}"
+    check = next(digit for digit in "0123456789" if luhn_ok(body + digit))
+    return f"{birth}{serial:03d}{check}"
+
+
+@dataclass(frozen=True)
+class DemoGuardian:
+    first_name: str
+    last_name: str
+    relation: str
+    birth: str  # YYYYMMDD
+    serial: int  # 980-999
+    phone: str = ""  # PTS's numbers for fiction: 070-174 06 05 to 070-174 06 99
+    protection: str = ProtectionLevel.NONE
+
+    def fields(self, today: date) -> dict:
+        """What `adult_add` registers; a guardian without a phone number is one nobody can reach."""
+        contact = {
+            "phone": self.phone,
+            "email": f"{self.first_name}.{self.last_name}@example.org".lower().translate(_ASCII),
+            "city": "Umeå",
+        }
+        return {
+            "first_name": self.first_name,
+            "last_name": self.last_name,
+            "identity_number": parse_national_id(demo_personnummer(self.birth, self.serial), today=today).number,
+            "relation": self.relation,
+            "is_guardian": True,
+            "protection": self.protection,
+            **(contact if self.phone else {}),
+        }
+
+
+@dataclass(frozen=True)
+class DemoCase:
+    """One invented child and what has happened in their case so far (`story`, see `_tell`)."""
+
+    story: str
+    first_name: str
+    last_name: str
+    birth: str  # YYYYMMDD; the oldest demo child turns 18 in 2031
+    serial: int  # 980-999
+    initiator: str  # e-mail of an Ålidhem team member
+    started_days_ago: int
+    preschool: bool
+    reasons: tuple[str, ...]  # of "health", "learning", "safety"
+    reason_description: str
+    family_view: str
+    child_view: str
+    guardians: tuple[DemoGuardian, ...]
+    protection: str = ProtectionLevel.NONE
+
+    @property
+    def number(self) -> str:
+        return demo_personnummer(self.birth, self.serial)
+
+
+_ASCII = str.maketrans("åäöé", "aaoe")
+MEMBER = "medlem@hlt.example"
+COORDINATOR = "sammankallande@hlt.example"
+
+DEMO_CASES = [
+    DemoCase(
+        story="awaiting_consent",
+        first_name="Wilma",
+        last_name="Forsberg",
+        birth="20170314",
+        serial=981,
+        initiator=MEMBER,
+        started_days_ago=6,
+        preschool=False,
+        reasons=("health", "learning"),
+        reason_description="Svårt att koncentrera sig i klassrummet och ökande frånvaro sedan höstlovet.",
+        family_view="Föräldrarna vill ha hjälp med rutiner kring sömn och skolstart.",
+        child_view="Wilma tycker att det är för mycket ljud i klassrummet.",
+        guardians=(
+            DemoGuardian("Jenny", "Forsberg", Relation.MOTHER, "19870602", 982, "070-1740605"),
+            DemoGuardian("Mikael", "Forsberg", Relation.FATHER, "19850919", 983, "070-1740606"),
+        ),
+    ),
+    DemoCase(
+        story="ready",
+        first_name="Elias",
+        last_name="Holm",
+        birth="20220508",
+        serial=984,
+        initiator="alidhem.4@hlt.example",
+        started_days_ago=20,
+        preschool=True,
+        reasons=("health", "learning"),
+        reason_description="Sen språkutveckling enligt BVC; förskolan ser att han ofta drar sig undan.",
+        family_view="Föräldrarna oroar sig för språket och för att Elias sover dåligt.",
+        child_view="",
+        guardians=(
+            DemoGuardian("Linda", "Holm", Relation.MOTHER, "19900125", 985, "070-1740607"),
+            DemoGuardian("Fredrik", "Holm", Relation.FATHER, "19891107", 986, "070-1740608"),
+        ),
+    ),
+    DemoCase(
+        story="withdrawn",
+        first_name="Maja",
+        last_name="Ek",
+        birth="20140921",
+        serial=987,
+        initiator=MEMBER,
+        started_days_ago=25,
+        preschool=False,
+        reasons=("learning", "safety"),
+        reason_description="Konflikter med klasskamrater och oro hemma som påverkar skolarbetet.",
+        family_view="Mamman vill ha stöd i kontakten mellan hem och skola.",
+        child_view="Maja vill inte byta klass men vill ha någon att prata med.",
+        guardians=(
+            DemoGuardian("Therese", "Ek", Relation.MOTHER, "19820414", 988, "070-1740609"),
+            DemoGuardian("Daniel", "Ek", Relation.FATHER, "19800730", 989, "070-1740610"),
+        ),
+    ),
+    DemoCase(
+        story="exception",
+        first_name="Noah",
+        last_name="Lindberg",
+        birth="20190130",
+        serial=990,
+        initiator="alidhem.3@hlt.example",
+        started_days_ago=15,
+        preschool=False,
+        reasons=("learning", "safety"),
+        reason_description="Stora svårigheter med övergångar i skolan; mamman ensam med tre barn.",
+        family_view="Mamman önskar avlastning och stöd i föräldraskapet.",
+        child_view="Noah tycker om rasterna men inte lektionerna efter lunch.",
+        guardians=(
+            DemoGuardian("Emma", "Lindberg", Relation.MOTHER, "19920311", 991, "070-1740611"),
+            DemoGuardian("Robin", "Lindberg", Relation.FATHER, "19880822", 992),
+        ),
+    ),
+    DemoCase(
+        story="protected",
+        first_name="Ida",
+        last_name="Sundberg",
+        birth="20160602",
+        serial=993,
+        initiator=COORDINATOR,
+        started_days_ago=10,
+        preschool=False,
+        reasons=("health", "safety"),
+        reason_description="Återkommande magont och trötthet; familjen har nyligen flyttat till området.",
+        family_view="Mamman vill att skolan och hälsocentralen hjälps åt.",
+        child_view="Ida vill få vara med på idrotten igen.",
+        guardians=(
+            DemoGuardian(
+                "Malin",
+                "Sundberg",
+                Relation.MOTHER,
+                "19860217",
+                994,
+                "070-1740612",
+                ProtectionLevel.CONFIDENTIALITY_MARKING,
+            ),
+        ),
+        protection=ProtectionLevel.CONFIDENTIALITY_MARKING,
+    ),
+    DemoCase(
+        story="expiring",
+        first_name="Hugo",
+        last_name="Berg",
+        birth="20131111",
+        serial=995,
+        initiator=MEMBER,
+        started_days_ago=350,
+        preschool=False,
+        reasons=("health", "learning", "safety"),
+        reason_description="Hög frånvaro, nedstämdhet och konflikter hemma under förra läsåret.",
+        family_view="Familjen vill fortsätta med de gemensamma uppföljningarna.",
+        child_view="Hugo vill att färre vuxna frågar hur han mår.",
+        guardians=(
+            DemoGuardian("Anneli", "Berg", Relation.MOTHER, "19810505", 996, "070-1740613"),
+            DemoGuardian("Tomas", "Berg", Relation.FATHER, "19791228", 997, "070-1740614"),
+        ),
+    ),
+    DemoCase(
+        story="closed",
+        first_name="Saga",
+        last_name="Johansson",
+        birth="20200817",
+        serial=998,
+        initiator=MEMBER,
+        started_days_ago=60,
+        preschool=True,
+        reasons=("learning",),
+        reason_description="Förskolan ser behov av stöd i samspelet med andra barn.",
+        family_view="Pappan vill veta hur han kan stötta Saga hemma.",
+        child_view="",
+        guardians=(DemoGuardian("Jonas", "Johansson", Relation.FATHER, "19840403", 999, "070-1740615"),),
+    ),
+]
+
+
+def _consent(spec: DemoCase, case: Case, actor, adult, units: dict, *, valid_from: date, today: date, **extra):
+    """A signed paper form (no scan uploaded) for the usual parties and categories of the case."""
+    kinds = (
+        [UnitKind.PRESCHOOL, UnitKind.CHILD_HEALTH, UnitKind.HEALTH_CENTRE, UnitKind.SOCIAL_SERVICES]
+        if spec.preschool
+        else [UnitKind.SCHOOL, UnitKind.STUDENT_HEALTH, UnitKind.HEALTH_CENTRE, UnitKind.SOCIAL_SERVICES]
+    )
+    categories = ["category_school", "category_social"]
+    if "health" in spec.reasons:
+        categories += ["category_physical_health", "category_mental_health"]
+    return consent_record(
+        case=case,
+        actor=actor,
+        adult=adult,
+        parties=[units[kind] for kind in kinds],
+        categories=categories,
+        valid_from=valid_from,
+        valid_until=extra.pop("valid_until", None) or default_valid_until(valid_from),
+        method=Method.PAPER,
+        today=today,
+        **extra,
+    )
+
+
+def _tell(spec: DemoCase, case: Case, guardians: list, users: dict, units: dict, today: date) -> None:
+    """Take the case through what its story says has happened, as the team would in the portal."""
+    initiator, coordinator = users[spec.initiator], users[COORDINATOR]
+    signed = case.initiated_on + timedelta(days=2)
+
+    def consent(adult, **extra):
+        return _consent(spec, case, initiator, adult, units, valid_from=signed, today=today, **extra)
+
+    if spec.story == "awaiting_consent":
+        consent(guardians[0])  # the father has not sent his form back yet
+    elif spec.story in ("ready", "protected"):
+        for adult in guardians:
+            consent(adult)
+    elif spec.story == "withdrawn":
+        consent(guardians[0])
+        given = consent(guardians[1])
+        consent_withdraw(
+            consent=given,
+            actor=initiator,
+            method=WithdrawalMethod.ORAL,
+            note="Pappan ringde och återkallade samtycket; han vill först tala med skolan själv.",
+            today=today,
+        )
+    elif spec.story == "exception":
+        consent(guardians[0])
+        consent_exception_grant(
+            case=case,
+            actor=coordinator,
+            adult=guardians[1],
+            reason="Pappan bor utomlands och har inte gått att nå på brev eller telefon sedan flera år.",
+            today=today,
+        )
+    elif spec.story == "expiring":
+        # Signed almost a year ago: the consent ends within the reminder window.
+        until = today + timedelta(days=20)
+        for adult in guardians:
+            consent(adult, valid_until=until)
+        consent(
+            None,
+            valid_until=until,
+            maturity_assessment="Hugo förstår vad samtycket gäller och vill själv vara med i planeringen.",
+        )
+    elif spec.story == "closed":
+        consent(guardians[0])
+        case_close(
+            case=case,
+            actor=initiator,
+            reason=ClosureReason.MOVED,
+            note="Familjen har flyttat till Skellefteå och fått kontaktuppgifter till HLT där.",
+            today=today - timedelta(days=5),
+        )
+    else:
+        raise ValueError(f"Unknown demo story {spec.story!r}.")
+
+
+def _seed_cases(team: Team, units: dict, users: dict, today: date) -> None:
+    """Start the demo cases that do not exist yet; a child's existing case in the team means done."""
+    for spec in DEMO_CASES:
+        identity = parse_national_id(spec.number, today=today)
+        child = child_find(identity=identity)
+        if child is not None and Case.objects.filter(child=child, team=team).exists():
+            continue
+        initiator = users[spec.initiator]
+        started = today - timedelta(days=spec.started_days_ago)
+        case = case_start(
+            initiator=initiator,
+            team=team,
+            initiator_unit=TeamMembership.objects.get(team=team, user=initiator).home_unit,
+            identity=identity,
+            child_details=ChildDetails(
+                first_name=spec.first_name,
+                last_name=spec.last_name,
+                protection=spec.protection,
+                school_unit=units[UnitKind.PRESCHOOL if spec.preschool else UnitKind.SCHOOL],
+                health_centre=units[UnitKind.CHILD_HEALTH if spec.preschool else UnitKind.HEALTH_CENTRE],
+            ),
+            reason_health="health" in spec.reasons,
+            reason_learning="learning" in spec.reasons,
+            reason_safety="safety" in spec.reasons,
+            reason_description=spec.reason_description,
+            family_view=spec.family_view,
+            child_view=spec.child_view,
+            today=started,
+        )
+        guardians = [
+            adult_add(case=case, actor=initiator, today=today, **guardian.fields(today)) for guardian in spec.guardians
+        ]
+        _tell(spec, case, guardians, users, units, today)
+
+
 @transaction.atomic
 def seed_demo() -> dict[str, int]:
     """Create (or complete) the demo structure and accounts; returns row counts for the summary."""
@@ -200,9 +537,12 @@ def seed_demo() -> dict[str, int]:
     ManagementGroupMembership.objects.get_or_create(
         user=_user("ledning.alidhem@hlt.example", next(names)), area=alidhem.area
     )
+    users = {user.email: user for user in User.objects.filter(memberships__team=alidhem)}
+    _seed_cases(alidhem, alidhem_units, users, timezone.localdate())
     return {
         "municipalities": Municipality.objects.count(),
         "areas": Area.objects.count(),
         "teams": Team.objects.count(),
         "users": User.objects.count(),
+        "cases": Case.objects.count(),
     }

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "cases",
     "consent",
     "meetings",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -242,6 +243,16 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# --- Cases and consent ----------------------------------------------------------------------
+# Uploaded consent forms: outside the web root, served only through the access policy.
+HLT_PRIVATE_DIR = Path(env_str("HLT_PRIVATE_DIR", str(VAR_DIR / "private")))
+# Largest accepted upload of a signed consent form.
+HLT_UPLOAD_MAX_MB = env_int("HLT_UPLOAD_MAX_MB", 10)
+# A new consent is valid this many months unless the form says otherwise (a local policy choice).
+HLT_CONSENT_VALID_MONTHS = env_int("HLT_CONSENT_VALID_MONTHS", 12)
+# The initiator and the coordinator are reminded this many days before a case's consent ends.
+HLT_CONSENT_REMINDER_DAYS = env_int("HLT_CONSENT_REMINDER_DAYS", 30)
+
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST")
 if EMAIL_HOST:
@@ -287,6 +298,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.security.DisallowedHost": {"level": "ERROR"}},
+    "loggers": {
+        "django.security.DisallowedHost": {"level": "ERROR"},
+        # WeasyPrint and fontTools report every layout step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 ADMINS = []

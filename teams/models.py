@@ -158,6 +158,11 @@ class Area(models.Model):
     def __str__(self):
         return f"{self.name} ({self.municipality.name})"
 
+    def all_units(self):
+        """The area's units and its health centre: the parties a consent can name, and where a
+        child must be listed and go to school to be eligible."""
+        return Unit.objects.filter(Q(areas=self) | Q(pk=self.health_centre_id)).distinct().order_by("sector", "name")
+
 
 class Team(models.Model):
     name = models.CharField(_("name"), max_length=100)

@@ -9,6 +9,7 @@ administrator. Everyone but `no_mfa_user` has a TOTP authenticator.
 import pytest
 from django.core.cache import cache
 
+from hlt.celery import app
 from teams.models import Role
 from tests.factories import (
     AreaFactory,
@@ -97,3 +98,56 @@ def personas(member, colleague, coordinator, outsider, process_leader, regional_
         "regional_leader": regional_leader,
         "admin": admin_user,
     }
+
+
+@pytest.fixture
+def eager_tasks():
+    """Tasks queued on commit run at once in the test's process, so their e-mails land in the outbox."""
+    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+
+
+@pytest.fixture
+def private_dir(settings, tmp_path):
+    """Uploaded documents go to a folder of the test's own."""
+    settings.HLT_PRIVATE_DIR = tmp_path / "private"
+    return settings.HLT_PRIVATE_DIR
+
+
+@pytest.fixture
+def case(team, member):
+    """An open case in `team`, initiated by `member`, with two guardians and no consent yet."""
+    from tests.factories import AdultFactory, CaseFactory
+
+    case = CaseFactory(team=team, initiator=member, initiator_unit=member.memberships.get(team=team).home_unit)
+    AdultFactory(child=case.child, first_name="Anna", relation="mother")
+    AdultFactory(child=case.child, first_name="Bertil", relation="father")
+    return case
+
+
+@pytest.fixture
+def consented_case(case, member):
+    """`case` with both guardians' consent recorded: in force, ready for a meeting."""
+    from django.utils import timezone
+
+    from consent.services import consent_record, default_valid_until
+
+    today = timezone.localdate()
+    units = list(case.team.area.units.all()) or [case.initiator_unit]
+    case.team.area.units.add(*units)
+    for adult in case.child.adults.filter(is_guardian=True):
+        consent_record(
+            case=case,
+            actor=member,
+            adult=adult,
+            parties=units,
+            categories=["category_school", "category_mental_health"],
+            valid_from=today,
+            valid_until=default_valid_until(today),
+            method="paper",
+            today=today,
+        )
+    case.refresh_from_db()
+    return case

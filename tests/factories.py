@@ -1,8 +1,13 @@
+import datetime
+
 import factory
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
+from django.utils import timezone
 
 from accounts.models import User
+from cases.identity import luhn_ok
+from cases.models import Adult, Case, CaseNamedUser, Child
 from teams.models import (
     Area,
     ManagementGroupMembership,
@@ -115,3 +120,67 @@ class ManagementFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     area = factory.SubFactory(AreaFactory)
+
+
+# --- Children, cases and consent --------------------------------------------------------------------
+# Identity numbers: only Skatteverket's test series (birth serials 980-999), see tests/test_identity.py.
+def child_number(n: int) -> str:
+    """A distinct valid personnummer in Skatteverket's test series for the n-th child."""
+    year, serial = 2010 + n % 12, 980 + n // 12 % 20
+    day = 1 + n // 240 % 28
+    body = f"{year % 100:02d}01{day:02d}{serial:03d}"
+    check = next(d for d in "0123456789" if luhn_ok(body + d))
+    return f"{year}01{day:02d}{serial:03d}{check}"
+
+
+class ChildFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Child
+
+    identity_type = "personnummer"
+    identity_number = factory.Sequence(child_number)
+    first_name = factory.Faker("first_name", locale="sv_SE")
+    last_name = factory.Faker("last_name", locale="sv_SE")
+    birth_date = factory.LazyAttribute(
+        lambda child: datetime.date(
+            int(child.identity_number[:4]), int(child.identity_number[4:6]), int(child.identity_number[6:8])
+        )
+    )
+
+
+class AdultFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Adult
+
+    child = factory.SubFactory(ChildFactory)
+    first_name = factory.Faker("first_name", locale="sv_SE")
+    last_name = factory.SelfAttribute("child.last_name")
+    relation = "parent"
+    is_guardian = True
+    street_address = "Storgatan 1"
+    postal_code = "903 25"
+    city = "Umeå"
+    phone = "070-000 00 00"
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    """An open case awaiting consent; the initiator is a member of the team and named on the case."""
+
+    class Meta:
+        model = Case
+        skip_postgeneration_save = True
+
+    child = factory.SubFactory(ChildFactory)
+    team = factory.SubFactory(TeamFactory)
+    initiator = factory.SubFactory(UserFactory)
+    initiator_unit = factory.SubFactory(UnitFactory, municipality=factory.SelfAttribute("..team.area.municipality"))
+    initiated_on = factory.LazyFunction(timezone.localdate)
+    reason_learning = True
+    reason_description = "Oro för skolgången"
+    listed_in_area = True
+    in_municipal_school = True
+
+    @factory.post_generation
+    def named(obj, create, extracted, **kwargs):
+        if create:
+            CaseNamedUser.objects.get_or_create(case=obj, user=obj.initiator)

@@ -1,11 +1,31 @@
+from datetime import timedelta
+
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
+from access import policy
 from accounts.models import User
-from hlt.demo import DEMO_ACCOUNTS
+from cases.identity import parse_national_id
+from cases.models import Adult, Case, CaseEvent, CaseStatus, Child, ClosureReason, ProtectionLevel
+from consent.models import Consent, ConsentException, Method
+from consent.selectors import GuardianState, consent_state
+from consent.services import consent_expiry_sweep
+from hlt.demo import DEMO_ACCOUNTS, DEMO_CASES, demo_personnummer, seed_demo
 from teams.models import Area, Municipality, Team
 
 pytestmark = pytest.mark.django_db
+
+
+def _demo_counts() -> tuple[int, ...]:
+    return tuple(
+        model.objects.count() for model in (User, Team, Child, Adult, Case, Consent, ConsentException, CaseEvent)
+    )
+
+
+def _demo_case(story: str) -> Case:
+    spec = next(spec for spec in DEMO_CASES if spec.story == story)
+    return Case.objects.select_related("child", "initiator", "team").get(child__identity_number=spec.number)
 
 
 def test_it_seeds_vasterbotten_with_umeas_eight_areas(settings):
@@ -21,9 +41,112 @@ def test_it_seeds_vasterbotten_with_umeas_eight_areas(settings):
 def test_it_can_be_run_twice_without_duplicates(settings):
     settings.HLT_DEMO = True
     call_command("seed_demo")
-    counts = (User.objects.count(), Team.objects.count())
+    counts = _demo_counts()
     call_command("seed_demo")
-    assert (User.objects.count(), Team.objects.count()) == counts
+    assert _demo_counts() == counts
+    assert Case.objects.count() == len(DEMO_CASES)
+
+
+def test_it_reports_the_case_count():
+    summary = seed_demo()
+    assert summary["cases"] == len(DEMO_CASES) == Case.objects.count()
+    assert seed_demo() == summary
+
+
+def test_the_demo_cases_are_in_the_alidhem_team_of_the_demo_accounts():
+    seed_demo()
+    assert set(Case.objects.values_list("team__name", flat=True)) == {"HLT Ålidhem"}
+    member = User.objects.get(email="medlem@hlt.example")
+    coordinator = User.objects.get(email="sammankallande@hlt.example")
+    # The coordinator sees every case; the member every case in force and every case they initiated.
+    assert policy.visible(coordinator, Case).count() == len(DEMO_CASES)
+    assert policy.visible(member, Case).count() == len(DEMO_CASES)
+
+
+def test_a_case_awaits_the_second_guardians_consent():
+    seed_demo()
+    case = _demo_case("awaiting_consent")
+    assert case.status == CaseStatus.AWAITING_CONSENT
+    assert case.initiator.email == "medlem@hlt.example"
+    states = [g.state for g in consent_state(case, today=timezone.localdate()).guardians]
+    assert sorted(states) == sorted([GuardianState.CONSENTED, GuardianState.PENDING])
+
+
+def test_a_case_is_ready_with_both_guardians_paper_consent():
+    seed_demo()
+    case = _demo_case("ready")
+    assert case.status == CaseStatus.READY
+    state = consent_state(case, today=timezone.localdate())
+    assert [g.state for g in state.guardians] == [GuardianState.CONSENTED] * 2
+    assert {g.consent.method for g in state.guardians} == {Method.PAPER}
+    assert not case.consent_exceptions.exists()
+    assert not Consent.objects.exclude(document="").exists()  # the demo uploads no files
+
+
+def test_a_guardian_withdrew_and_the_case_waits_again():
+    seed_demo()
+    case = _demo_case("withdrawn")
+    assert case.status == CaseStatus.AWAITING_CONSENT
+    assert case.consent_in_force_until is None
+    assert case.consents.filter(withdrawn_at__isnull=False).count() == 1
+    assert GuardianState.WITHDRAWN in [g.state for g in consent_state(case, today=timezone.localdate()).guardians]
+
+
+def test_the_coordinator_approved_an_exception_for_an_unreachable_guardian():
+    seed_demo()
+    case = _demo_case("exception")
+    assert case.status == CaseStatus.READY
+    exception = case.consent_exceptions.get()
+    assert exception.approved_by.email == "sammankallande@hlt.example"
+    assert exception.reason
+    assert exception.adult.phone == exception.adult.email == ""
+
+
+def test_a_protected_childs_school_is_shown_to_named_users_only():
+    seed_demo()
+    case = _demo_case("protected")
+    assert case.child.protection == ProtectionLevel.CONFIDENTIALITY_MARKING
+    assert case.child.school_unit is not None
+    assert case.status == CaseStatus.READY
+    member = User.objects.get(email="medlem@hlt.example")
+    coordinator = User.objects.get(email="sammankallande@hlt.example")
+    assert policy.permits(member, policy.VIEW, case)
+    assert not policy.permits(member, policy.VIEW_PROTECTED, case)
+    assert policy.permits(coordinator, policy.VIEW_PROTECTED, case)
+
+
+def test_a_consent_ends_within_the_reminder_window_and_the_sweep_reminds(settings):
+    seed_demo()
+    today = timezone.localdate()
+    case = _demo_case("expiring")
+    assert case.status == CaseStatus.READY
+    assert today <= case.consent_in_force_until <= today + timedelta(days=settings.HLT_CONSENT_REMINDER_DAYS)
+    assert case.consents.filter(valid_from__lte=today - timedelta(days=300)).exists()
+    assert consent_expiry_sweep(today=today)["reminded"] == 1
+
+
+def test_a_case_is_closed_with_a_reason():
+    seed_demo()
+    case = _demo_case("closed")
+    assert case.status == CaseStatus.CLOSED
+    assert case.closure_reason == ClosureReason.MOVED
+    assert case.closed_on is not None
+
+
+def test_every_demo_identity_number_is_in_skatteverkets_test_series():
+    seed_demo()
+    numbers = [*Child.objects.values_list("identity_number", flat=True)]
+    numbers += Adult.objects.exclude(identity_number="").values_list("identity_number", flat=True)
+    assert len(numbers) == Child.objects.count() + Adult.objects.count()
+    for number in numbers:
+        identity = parse_national_id(number, today=timezone.localdate())
+        assert identity.number == number
+        assert 980 <= int(number[8:11]) <= 999, number
+
+
+def test_the_demo_refuses_serials_outside_the_test_series():
+    with pytest.raises(ValueError, match="test series"):
+        demo_personnummer("20170314", 123)
 
 
 def test_it_gives_every_demo_account_a_password_and_two_factor(settings):

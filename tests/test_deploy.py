@@ -1,8 +1,9 @@
-"""What a deployment depends on: settings, compose file, migrations, lint, beat schedule."""
+"""What a deployment depends on: settings, compose file, image, migrations, lint, beat schedule."""
 
 import os
 import re
 import secrets
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -15,17 +16,23 @@ from hlt.celery import app
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+APP_SERVICES = ["migrate", "web", "worker", "beat"]
+
+
+def _clean_env(**env) -> dict:
+    """Only what a fresh process needs, plus `env`: nothing leaks in from the test run."""
+    return {
+        "PATH": os.environ["PATH"],
+        "HOME": os.environ.get("HOME", str(ROOT)),
+        "DJANGO_SETTINGS_MODULE": "hlt.settings",
+        **env,
+    }
 
 
 def _django(code: str, **env) -> subprocess.CompletedProcess:
     """Run Python with the project's settings in a clean environment holding only `env`."""
-    clean = {
-        "PATH": os.environ["PATH"],
-        "HOME": os.environ.get("HOME", str(ROOT)),
-        "DJANGO_SETTINGS_MODULE": "hlt.settings",
-    }
     return subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", code], cwd=ROOT, env=_clean_env(**env), capture_output=True, text=True, timeout=60
     )
 
 
@@ -39,9 +46,17 @@ def _production_env() -> dict:
     }
 
 
+def _command(service: dict) -> list[str]:
+    command = service.get("command") or []
+    return shlex.split(command) if isinstance(command, str) else list(command)
+
+
 @pytest.fixture(scope="module")
 def compose():
     return yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+
+
+# --- docker-compose.yml and the image ---------------------------------------------------------------
 
 
 def test_it_composes_postgres_redis_web_worker_and_beat(compose):
@@ -49,40 +64,77 @@ def test_it_composes_postgres_redis_web_worker_and_beat(compose):
 
 
 def test_it_runs_exactly_one_beat(compose):
-    beats = [name for name, service in compose.items() if "beat" in service.get("command", [])]
+    beats = [
+        name for name, service in compose.items() if _command(service)[:1] == ["celery"] and "beat" in _command(service)
+    ]
     assert beats == ["beat"]
-    assert "--beat" not in compose["worker"]["command"]
 
 
-def test_it_checks_the_health_of_every_long_running_service(compose):
+def test_it_does_not_embed_beat_in_the_worker(compose):
+    command = _command(compose["worker"])
+    assert "worker" in command
+    assert "--beat" not in command
+    assert "-B" not in command
+
+
+def test_it_checks_the_health_of_every_service_that_is_not_one_shot(compose):
+    one_shot = {
+        name
+        for service in compose.values()
+        for name, dependency in (service.get("depends_on") or {}).items()
+        if dependency["condition"] == "service_completed_successfully"
+    }
+    assert one_shot == {"migrate"}
+    assert compose["migrate"]["restart"] == "no"
     for name, service in compose.items():
-        if service.get("restart") != "no":
+        if name not in one_shot:
             assert "healthcheck" in service, name
 
 
 def test_it_starts_the_application_only_on_healthy_databases(compose):
     for name in ["web", "worker", "beat"]:
         depends = compose[name]["depends_on"]
-        assert depends["postgres"]["condition"] == depends["redis"]["condition"] == "service_healthy"
-        assert depends["migrate"]["condition"] == "service_completed_successfully"
+        assert depends["postgres"]["condition"] == "service_healthy", name
+        assert depends["redis"]["condition"] == "service_healthy", name
+        assert depends["migrate"]["condition"] == "service_completed_successfully", name
 
 
-def test_it_documents_every_setting_in_the_example_env_file():
-    read = set(re.findall(r'env_\w+\("([A-Z_]+)"', (ROOT / "hlt" / "settings.py").read_text()))
-    documented = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.MULTILINE))
-    assert documented == read
+def test_it_builds_every_application_service_from_one_image_and_env_file(compose):
+    shapes = {(str(compose[name]["build"]), compose[name]["image"], compose[name]["env_file"]) for name in APP_SERVICES}
+    assert shapes == {(".", "hlt-samverkan", ".env")}
+
+
+def test_it_never_lets_redis_evict_a_queued_task(compose):
+    command = _command(compose["redis"])
+    assert command[command.index("--maxmemory-policy") + 1] == "noeviction"
+
+
+def test_it_runs_the_image_as_a_non_root_user():
+    users = re.findall(r"^USER\s+(\S+)", (ROOT / "Dockerfile").read_text(), re.MULTILINE)
+    assert users
+    assert users[-1] not in {"root", "0"}
+
+
+# --- .env.example -----------------------------------------------------------------------------------
+
+
+def test_it_names_in_the_example_env_file_exactly_the_variables_the_settings_read():
+    source = (ROOT / "hlt" / "settings.py").read_text()
+    read = set(re.findall(r'env_\w+\("([A-Z0-9_]+)"', source))
+    read |= {f"{name}_FILE" for name in re.findall(r'env_secret\("([A-Z0-9_]+)"', source)}
+    # Set, or shown commented out (a *_FILE path must exist, so it is only shown).
+    documented = re.findall(r"^#?\s*([A-Z][A-Z0-9_]*)=", (ROOT / ".env.example").read_text(), re.MULTILINE)
+    assert sorted(documented) == sorted(read)
+
+
+# --- Settings in production and in the demo ---------------------------------------------------------
 
 
 def test_it_passes_the_django_deployment_check_with_no_warnings():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env={
-            "PATH": os.environ["PATH"],
-            "HOME": os.environ.get("HOME", str(ROOT)),
-            "DJANGO_SETTINGS_MODULE": "hlt.settings",
-            **_production_env(),
-        },
+        env=_clean_env(**_production_env()),
         capture_output=True,
         text=True,
         timeout=60,
@@ -103,7 +155,13 @@ def test_it_refuses_to_start_production_without_a_required_setting(missing):
 def test_it_refuses_a_boolean_it_cannot_parse():
     result = _django("import django; django.setup()", **_production_env(), DEBUG="maybe")
     assert result.returncode != 0
-    assert "DEBUG must be one of" in result.stderr
+    assert "DEBUG must be one of true/false" in result.stderr
+
+
+def test_it_refuses_debug_in_production():
+    result = _django("import django; django.setup()", **_production_env(), DEBUG="true")
+    assert result.returncode != 0
+    assert "DEBUG must be off" in result.stderr
 
 
 def test_it_refuses_to_leave_demo_mode_without_a_secret_key():
@@ -134,13 +192,16 @@ def test_it_runs_the_demo_on_embedded_defaults(tmp_path):
         "filesystem://",
         "True",
         "django.core.cache.backends.filebased.FileBasedCache",
-    ]
+    ], result.stderr
 
 
 def test_it_keeps_database_connections_open_between_requests():
     database = settings.DATABASES["default"]
     assert database["CONN_MAX_AGE"] > 0
     assert database["CONN_HEALTH_CHECKS"] is True
+
+
+# --- Code: migrations, lint, beat schedule ----------------------------------------------------------
 
 
 def _manage(*args) -> subprocess.CompletedProcess:
@@ -157,7 +218,7 @@ def _manage(*args) -> subprocess.CompletedProcess:
 
 def test_it_has_a_migration_for_every_model_change():
     result = _manage("makemigrations", "--check", "--dry-run")
-    assert result.returncode == 0, result.stdout
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_it_passes_the_system_checks_at_warning_level():
@@ -168,7 +229,7 @@ def test_it_passes_the_system_checks_at_warning_level():
 @pytest.mark.parametrize("command", [["check", "."], ["format", "--check", "."]])
 def test_it_is_ruff_clean(command):
     result = subprocess.run([BIN / "ruff", *command], cwd=ROOT, capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stdout
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_it_schedules_only_tasks_that_exist():

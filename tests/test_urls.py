@@ -2,29 +2,66 @@
 
 Our own views must appear in EXPECTED with a status per persona: a new view without an entry
 fails here, so no page escapes the access policy. Admin and allauth pages must not fail (no 500).
+
+Case pages are walked on the `case` fixture: initiated by `member`, consent not yet in force, so
+only the initiator and the team's coordinator may know it exists.
 """
+
+from types import SimpleNamespace
 
 import pytest
 from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from access.models import AccessLogEntry, Outcome
+from consent.services import consent_record, default_valid_until
 
 pytestmark = pytest.mark.django_db
 
 PERSONAS = ["anonymous", "member", "colleague", "coordinator", "outsider", "process_leader", "regional_leader", "admin"]
 _ALL_OK = dict.fromkeys(PERSONAS, 200)
 _LOGIN_FIRST = {**_ALL_OK, "anonymous": 302}
+_NOT_IN_A_TEAM = dict.fromkeys(["process_leader", "regional_leader", "admin"], 403)
+# The case before consent: its initiator (member) and the team's coordinator know it; nobody else does.
+_CASE_PAGE = {**dict.fromkeys(PERSONAS, 404), "anonymous": 302, "member": 200, "coordinator": 200}
+_COORDINATOR_ONLY = {**_CASE_PAGE, "member": 403}
 
-# url name -> (path builder, {persona: status})
+# url name -> (path builder taking the `targets` namespace, {persona: status})
 EXPECTED = {
-    "home": (lambda team: "/", _LOGIN_FIRST),
-    "accessibility": (lambda team: "/tillganglighet/", _ALL_OK),
-    "session_keepalive": (lambda team: "/session/keepalive/", dict.fromkeys(PERSONAS, 405)),  # POST only
+    "home": (lambda t: "/", _LOGIN_FIRST),
+    "accessibility": (lambda t: "/tillganglighet/", _ALL_OK),
+    "session_keepalive": (lambda t: "/session/keepalive/", dict.fromkeys(PERSONAS, 405)),  # POST only
     "teams:detail": (
-        lambda team: f"/team/{team.pk}/",
+        lambda t: f"/team/{t.team.pk}/",
         {**_LOGIN_FIRST, "outsider": 404, "admin": 404},
     ),
+    "notifications:inbox": (lambda t: "/notiser/", _LOGIN_FIRST),
+    # The list shows only what the policy lets each user see, so it opens for everyone signed in.
+    "cases:list": (lambda t: "/arenden/", _LOGIN_FIRST),
+    # Only team members start cases (the search would tell anyone else whose number it is).
+    "cases:new": (lambda t: "/arenden/ny/", {**_LOGIN_FIRST, **_NOT_IN_A_TEAM}),
+    # Step two without a search in the session sends the user back to step one.
+    "cases:new_details": (
+        lambda t: "/arenden/ny/uppgifter/",
+        {**dict.fromkeys(PERSONAS, 302), **_NOT_IN_A_TEAM},
+    ),
+    "cases:detail": (lambda t: f"/arenden/{t.case.pk}/", _CASE_PAGE),
+    "cases:child_edit": (lambda t: f"/arenden/{t.case.pk}/barn/", _CASE_PAGE),
+    "cases:close": (lambda t: f"/arenden/{t.case.pk}/avsluta/", _CASE_PAGE),
+    "cases:named": (lambda t: f"/arenden/{t.case.pk}/namngivna/", _COORDINATOR_ONLY),
+    "cases:unname": (  # POST only
+        lambda t: f"/arenden/{t.case.pk}/namngivna/{t.colleague.pk}/ta-bort/",
+        {**dict.fromkeys(PERSONAS, 405), "anonymous": 302},
+    ),
+    "consent:adult_new": (lambda t: f"/arenden/{t.case.pk}/vuxna/ny/", _CASE_PAGE),
+    "consent:adult_edit": (lambda t: f"/arenden/{t.case.pk}/vuxna/{t.guardian.pk}/", _CASE_PAGE),
+    "consent:form_pdf": (lambda t: f"/arenden/{t.case.pk}/vuxna/{t.guardian.pk}/samtyckesblankett.pdf", _CASE_PAGE),
+    "consent:new": (lambda t: f"/arenden/{t.case.pk}/samtycke/nytt/", _CASE_PAGE),
+    "consent:exception": (lambda t: f"/arenden/{t.case.pk}/samtycke/undantag/", _COORDINATOR_ONLY),
+    "consent:withdraw": (lambda t: f"/arenden/{t.case.pk}/samtycke/{t.consent.pk}/aterkalla/", _CASE_PAGE),
+    "consent:document": (lambda t: f"/arenden/{t.case.pk}/samtycke/{t.consent.pk}/dokument/", _CASE_PAGE),
 }
 THIRD_PARTY_PREFIXES = ("admin:", "set_language", "account_", "mfa_", "socialaccount_", "usersessions_", "openid_")
 
@@ -39,6 +76,45 @@ def _named_patterns(resolver=None, namespace=""):
             yield f"{namespace}{entry.name}", entry
 
 
+def _case_url_names(resolver=None, namespace="", prefix=""):
+    """The names of our URL patterns whose path holds a case id."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _case_url_names(entry, inner, route)
+        elif isinstance(entry, URLPattern) and entry.name and "<uuid:case_id>" in route:
+            yield f"{namespace}{entry.name}"
+
+
+CASE_URLS = sorted(_case_url_names())
+POST_ONLY = {"cases:unname"}
+
+
+@pytest.fixture
+def targets(team, case, colleague, private_dir):
+    """What the path builders point at: the team, the case, a guardian, and one guardian's consent
+    with a signed form (the other guardian has not consented, so the consent is not in force)."""
+    guardian = case.child.adults.get(first_name="Anna")
+    units = list(team.area.units.all()) or [case.initiator_unit]
+    team.area.units.add(*units)
+    today = timezone.localdate()
+    consent = consent_record(
+        case=case,
+        actor=case.initiator,
+        adult=guardian,
+        parties=units,
+        categories=["category_school"],
+        valid_from=today,
+        valid_until=default_valid_until(today),
+        method="paper",
+        document=SimpleUploadedFile("underskrift.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"),
+        today=today,
+    )
+    return SimpleNamespace(team=team, case=case, guardian=guardian, consent=consent, colleague=colleague)
+
+
 def test_it_has_an_expectation_for_every_view_of_ours():
     ours = {name for name, _ in _named_patterns() if not name.startswith(THIRD_PARTY_PREFIXES)}
     assert ours == set(EXPECTED), "add the new view to EXPECTED with a status for every persona"
@@ -46,14 +122,43 @@ def test_it_has_an_expectation_for_every_view_of_ours():
 
 @pytest.mark.parametrize("url_name", sorted(EXPECTED))
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_it_answers_every_persona_as_expected(client, personas, team, url_name, persona):
+def test_it_answers_every_persona_as_expected(client, personas, targets, url_name, persona):
     build, statuses = EXPECTED[url_name]
     if persona != "anonymous":
         client.force_login(personas[persona])
 
-    response = client.get(build(team))
+    response = client.get(build(targets))
 
     assert response.status_code == statuses[persona]
+
+
+def test_it_walks_every_case_page_it_knows():
+    # Given the URL patterns whose path holds a case id, when the log test below is parametrized,
+    # then it covers every one of them.
+    assert {"cases:detail", "consent:document", "consent:form_pdf", "cases:unname"} <= set(CASE_URLS)
+    assert set(CASE_URLS) <= set(EXPECTED)
+
+
+@pytest.mark.parametrize("url_name", CASE_URLS)
+@pytest.mark.parametrize("persona", PERSONAS[1:])  # anonymous visitors are sent to log in first
+def test_it_logs_every_case_page_request_with_its_outcome_and_child(client, personas, targets, url_name, persona):
+    # Given a signed-in persona
+    user = personas[persona]
+    client.force_login(user)
+    path = EXPECTED[url_name][0](targets)
+
+    # When they ask for the case page (a POST-only action is posted)
+    response = client.post(path) if url_name in POST_ONLY else client.get(path)
+
+    # Then one entry records the outcome; an allowed one names the child by internal id
+    entry = AccessLogEntry.objects.get(user_id=user.pk, object_type="cases.case")
+    assert entry.object_id == str(targets.case.pk)
+    if response.status_code in (200, 302):
+        assert entry.outcome == Outcome.ALLOWED
+        assert entry.child_id == targets.case.child_id
+    else:
+        assert response.status_code in (403, 404)
+        assert entry.outcome == Outcome.DENIED
 
 
 @pytest.mark.parametrize("persona", PERSONAS[1:])  # anonymous visitors are sent to log in first

@@ -73,8 +73,9 @@ def test_it_loads_the_home_page_in_constant_queries(client, django_assert_num_qu
         MembershipFactory(user=member, team=TeamFactory(area=team.area))
     client.force_login(member)
     client.get("/")  # the first request after login writes the session clocks and the MFA flag
-    # user, teams, their members (prefetch), process-leader scopes, management areas, access-log insert
-    with django_assert_num_queries(6):
+    # user, teams, their members (prefetch), process-leader scopes, management areas, access-log insert,
+    # unread notices for the header
+    with django_assert_num_queries(7):
         client.get("/")
 
 
@@ -85,8 +86,9 @@ def test_it_loads_the_team_page_in_constant_queries(client, django_assert_num_qu
     client.force_login(member)
     client.get("/")
     # user, team, members (prefetch), area units (prefetch), own membership (log context, cached),
-    # access-log insert, two visibility checks for the contact and coordinator permissions
-    with django_assert_num_queries(8):
+    # access-log insert, two visibility checks for the contact and coordinator permissions,
+    # unread notices for the header
+    with django_assert_num_queries(9):
         client.get(f"/team/{team.pk}/")
 
 
@@ -96,6 +98,6 @@ def test_it_counts_scopes_in_one_query(client, django_assert_num_queries, proces
     client.force_login(process_leader)
     client.get("/")
     # user, teams (none), scopes with their team counts, management areas (none);
-    # no personal data, so no log entry
-    with django_assert_num_queries(4):
+    # unread notices for the header; no personal data, so no log entry
+    with django_assert_num_queries(5):
         client.get("/")

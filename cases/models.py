@@ -1,0 +1,360 @@
+"""Children, the adults around them, and HLT cases (ärenden) with their timeline.
+
+A coordination register, not a journal: only what coordination needs is collected, free text is
+short, and every free-text field reminds the user that documentation belongs in each organisation's
+own record system.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cases.identity import Identity, IdentityType
+from teams.models import Team, Unit, UnitKind
+
+SHORT_TEXT = 1000  # characters: room for a few sentences, not for a journal
+
+
+class ProtectionLevel(models.TextChoices):
+    NONE = "none", _("None")
+    CONFIDENTIALITY_MARKING = "confidentiality_marking", _("Confidentiality marking (sekretessmarkering)")
+    PROTECTED_REGISTRATION = "protected_registration", _("Protected registration (skyddad folkbokföring)")
+    FICTITIOUS_IDENTITY = "fictitious_identity", _("Fictitious personal data (fingerade personuppgifter)")
+
+
+class Language(models.TextChoices):
+    """Languages for letters and interpreters: the common ones in Swedish municipalities, then other."""
+
+    SWEDISH = "sv", _("Swedish")
+    ENGLISH = "en", _("English")
+    ARABIC = "ar", _("Arabic")
+    SOMALI = "so", _("Somali")
+    TIGRINYA = "ti", _("Tigrinya")
+    DARI = "prs", _("Dari")
+    PERSIAN = "fa", _("Persian")
+    KURDISH = "ku", _("Kurdish")
+    BOSNIAN_CROATIAN_SERBIAN = "bcs", _("Bosnian/Croatian/Serbian")
+    POLISH = "pl", _("Polish")
+    FINNISH = "fi", _("Finnish")
+    NORTHERN_SAMI = "se", _("Northern Sami")
+    UKRAINIAN = "uk", _("Ukrainian")
+    OTHER = "other", _("Other language")
+
+
+class Protectable(models.Model):
+    """A person whose address and contact details protected identity may hide."""
+
+    protection = models.CharField(
+        _("protected identity"), max_length=30, choices=ProtectionLevel.choices, default=ProtectionLevel.NONE
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_protected(self) -> bool:
+        return self.protection != ProtectionLevel.NONE
+
+
+class Child(Protectable):
+    identity_type = models.CharField(_("identity type"), max_length=20, choices=IdentityType.choices)
+    # Personnummer and samordningsnummer as 12 digits; a reservnummer as normalised text.
+    identity_number = models.CharField(_("identity number"), max_length=20)
+    reserve_issuer = models.CharField(
+        _("issuer of the reserve number"), max_length=100, blank=True, help_text=_("For example the region.")
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    birth_date = models.DateField(_("date of birth"))
+    school_unit = models.ForeignKey(
+        Unit,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind__in": [UnitKind.PRESCHOOL, UnitKind.SCHOOL]},
+        verbose_name=_("preschool or school"),
+    )
+    health_centre = models.ForeignKey(
+        Unit,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind__in": [UnitKind.HEALTH_CENTRE, UnitKind.CHILD_HEALTH]},
+        verbose_name=_("listed at health centre"),
+    )
+    letter_language = models.CharField(
+        _("language for letters"), max_length=5, choices=Language.choices, default=Language.SWEDISH
+    )
+    interpreter_needed = models.BooleanField(_("the family needs an interpreter"), default=False)
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("child")
+        verbose_name_plural = _("children")
+        constraints = [
+            # Finding a child by identity number (Ny HLT-anmälan) and the duplicate check use this.
+            models.UniqueConstraint(
+                fields=["identity_type", "reserve_issuer", "identity_number"], name="child_unique_identity"
+            ),
+            models.CheckConstraint(
+                condition=Q(identity_type=IdentityType.RESERVNUMMER) ^ Q(reserve_issuer=""),
+                name="child_reserve_issuer_iff_reserve_number",
+            ),
+        ]
+
+    def __str__(self):
+        # Never the identity number: __str__ ends up in admin titles and log lines.
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def identity_display(self) -> str:
+        return Identity(type=self.identity_type, number=self.identity_number, birth_date=self.birth_date).display
+
+
+class Relation(models.TextChoices):
+    MOTHER = "mother", _("Mother")
+    FATHER = "father", _("Father")
+    PARENT = "parent", _("Parent")
+    FOSTER_PARENT = "foster_parent", _("Foster parent (familjehemsförälder)")
+    APPOINTED_GUARDIAN = "appointed_guardian", _("Appointed guardian (särskilt förordnad vårdnadshavare)")
+    RELATIVE = "relative", _("Other relative")
+    OTHER = "other", _("Other adult")
+
+
+class Adult(Protectable):
+    """A guardian (vårdnadshavare) or another adult close to the child.
+
+    Only guardians consent; a parent without custody can be recorded and has no say in consent.
+    """
+
+    child = models.ForeignKey(Child, models.CASCADE, related_name="adults", verbose_name=_("child"))
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    identity_number = models.CharField(_("identity number"), max_length=20, blank=True)
+    relation = models.CharField(_("relation to the child"), max_length=20, choices=Relation.choices)
+    is_guardian = models.BooleanField(
+        _("legal guardian (vårdnadshavare)"), default=True, help_text=_("Only legal guardians give consent.")
+    )
+    street_address = models.CharField(_("street address"), max_length=150, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    language = models.CharField(
+        _("preferred language"), max_length=5, choices=Language.choices, default=Language.SWEDISH
+    )
+    interpreter_needed = models.BooleanField(_("needs an interpreter"), default=False)
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("adult")
+        verbose_name_plural = _("guardians and other adults")
+        ordering = ["-is_guardian", "last_name", "first_name", "pk"]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def address_lines(self) -> list[str]:
+        return [line for line in (self.street_address, f"{self.postal_code} {self.city}".strip()) if line]
+
+
+class CaseStatus(models.TextChoices):
+    """Where a case is in the HLT journey; `cases.services.TRANSITIONS` says which moves are allowed."""
+
+    AWAITING_CONSENT = "awaiting_consent", _("Awaiting consent")
+    READY = "ready", _("Ready for a meeting")
+    ON_AGENDA = "on_agenda", _("On the agenda")
+    DISCUSSED = "discussed", _("Discussed")
+    FEEDBACK_GIVEN = "feedback_given", _("Feedback given")
+    SUPPORT_ONGOING = "support_ongoing", _("Support ongoing")
+    CLOSED = "closed", _("Closed")
+
+
+class ClosureReason(models.TextChoices):
+    NEEDS_MET = "needs_met", _("The needs are met")
+    REFERRED = "referred", _("Referred onwards to specialist level")
+    FAMILY_DECLINED = "family_declined", _("The family declined")
+    MOVED = "moved", _("The family moved")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
+    OPENED_IN_ERROR = "opened_in_error", _("Opened in error")
+    OTHER = "other", _("Other reason")
+
+
+class Case(models.Model):
+    """One child's HLT case in one team, from the initiation (anmälan) to closure."""
+
+    # Opaque in URLs: neither an identity number nor a guessable counter.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    child = models.ForeignKey(Child, models.PROTECT, related_name="cases", verbose_name=_("child"))
+    team = models.ForeignKey(Team, models.PROTECT, related_name="cases", verbose_name=_("HLT team"))
+    initiator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="initiated_cases", verbose_name=_("initiated by")
+    )
+    initiator_unit = models.ForeignKey(Unit, models.PROTECT, related_name="+", verbose_name=_("initiating unit"))
+    initiated_on = models.DateField(_("initiated on"))
+    reason_health = models.BooleanField(_("Health"), default=False)
+    reason_learning = models.BooleanField(_("Learning"), default=False)
+    reason_safety = models.BooleanField(_("Safety"), default=False)
+    reason_description = models.CharField(_("the reason in short"), max_length=SHORT_TEXT)
+    family_view = models.CharField(
+        _("the family's own description"),
+        max_length=SHORT_TEXT,
+        blank=True,
+        help_text=_("What the family finds hard and what they wish for."),
+    )
+    child_view = models.CharField(
+        _("the child's own view"),
+        max_length=SHORT_TEXT,
+        blank=True,
+        help_text=_("As far as the child's age and maturity allow."),
+    )
+    listed_in_area = models.BooleanField(_("listed at a health centre of the team's area"), default=False)
+    in_municipal_school = models.BooleanField(_("in municipal preschool or school"), default=False)
+    eligibility_exception = models.CharField(
+        _("reason for the exception"),
+        max_length=SHORT_TEXT,
+        blank=True,
+        help_text=_("Required when the child does not meet the eligibility criteria."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.AWAITING_CONSENT
+    )
+    status_changed_at = models.DateTimeField(_("status changed"), auto_now_add=True)
+    # The last day the guardians' consent is in force; null while it is not. The access policy
+    # compares it with today, so access ends at midnight even before the expiry sweep has run.
+    consent_in_force_until = models.DateField(_("consent in force until"), null=True, blank=True)
+    # The end date whose reminder has gone out: the expiry sweep claims a reminder by setting it.
+    consent_reminder_for = models.DateField(_("reminded of the end date"), null=True, blank=True, editable=False)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closure_reason = models.CharField(_("reason for closing"), max_length=20, choices=ClosureReason.choices, blank=True)
+    closure_note = models.CharField(_("note"), max_length=SHORT_TEXT, blank=True)
+    named_users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="CaseNamedUser",
+        through_fields=("case", "user"),
+        related_name="named_cases",
+        verbose_name=_("named users"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("HLT case")
+        verbose_name_plural = _("HLT cases")
+        ordering = ["-initiated_on", "-created_at"]
+        constraints = [
+            # The duplicate check: one open case per child and team.
+            models.UniqueConstraint(
+                fields=["child", "team"], condition=~Q(status="closed"), name="case_one_open_per_child_and_team"
+            ),
+            models.CheckConstraint(
+                condition=Q(reason_health=True) | Q(reason_learning=True) | Q(reason_safety=True),
+                name="case_has_a_reason",
+                violation_error_message=_("Choose at least one of Health, Learning and Safety."),
+            ),
+            models.CheckConstraint(
+                condition=Q(listed_in_area=True, in_municipal_school=True) | ~Q(eligibility_exception=""),
+                name="case_eligible_or_exception",
+                violation_error_message=_("Give the reason for the exception."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="closed", closed_on__isnull=False) ^ ~Q(status="closed"),
+                name="case_closed_has_date",
+            ),
+        ]
+        indexes = [
+            # The case list: a user's teams, newest first, optionally by status.
+            models.Index(fields=["team", "-initiated_on"], name="case_team_initiated"),
+            models.Index(fields=["team", "status"], name="case_team_status"),
+            # The consent expiry sweep: cases whose consent ends within the reminder window.
+            models.Index(
+                fields=["consent_in_force_until"],
+                name="case_consent_until",
+                condition=Q(consent_in_force_until__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        return _("HLT case %(reference)s") % {"reference": self.reference}
+
+    @property
+    def reference(self) -> str:
+        """A short reference for people to say aloud; the URL carries the whole id."""
+        return str(self.pk).split("-")[0].upper()
+
+    @property
+    def sectors(self) -> list[str]:
+        fields = [("reason_health", _("Health")), ("reason_learning", _("Learning")), ("reason_safety", _("Safety"))]
+        return [label for field, label in fields if getattr(self, field)]
+
+    @property
+    def is_eligible(self) -> bool:
+        return self.listed_in_area and self.in_municipal_school
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != CaseStatus.CLOSED
+
+
+class CaseNamedUser(models.Model):
+    """A user explicitly named on a case: only they see a protected person's address and school."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="named", verbose_name=_("HLT case"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("user"))
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", verbose_name=_("added by")
+    )
+    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("named user")
+        verbose_name_plural = _("named users")
+        constraints = [models.UniqueConstraint(fields=["case", "user"], name="case_named_user_unique")]
+
+    def __str__(self):
+        return f"{self.user} – {self.case}"
+
+
+class CaseEvent(models.Model):
+    """One step in a case's timeline, written by the service that took it, in its transaction.
+
+    The actor has no database constraint so the event outlives the user; details hold ids and
+    codes, never free text or identity numbers.
+    """
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="events", verbose_name=_("HLT case"))
+    occurred_at = models.DateTimeField(_("time"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.DO_NOTHING,
+        null=True,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    action = models.CharField(_("event"), max_length=50)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["occurred_at", "pk"]
+        indexes = [models.Index(fields=["case", "occurred_at"], name="case_event_timeline")]
+
+    def __str__(self):
+        return f"{self.action} {self.occurred_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,132 @@
+"""Reads for cases. The access policy picks the rows; these say what a page loads with them."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from access import policy
+from accounts.models import User
+from cases.models import Adult, Case, CaseEvent, CaseStatus
+from consent.models import Consent, ConsentException
+from teams.models import Team, TeamMembership, Unit
+
+SORTS = {
+    "newest": ("-initiated_on", "-created_at"),
+    "oldest": ("initiated_on", "created_at"),
+    "status": ("status", "-initiated_on"),
+    "name": ("child__last_name", "child__first_name"),
+}
+
+EVENT_LABELS = {
+    "case.start": _("Case started"),
+    "case.eligibility_exception": _("Exception from the eligibility criteria recorded"),
+    "case.status": _("Status changed"),
+    "case.name_user": _("User named on the case"),
+    "case.unname_user": _("User no longer named on the case"),
+    "child.update": _("The child's details changed"),
+    "adult.add": _("Adult registered"),
+    "adult.update": _("Adult's details changed"),
+    "consent.record": _("Consent recorded"),
+    "consent.withdraw": _("Consent withdrawn"),
+    "consent.exception": _("Exception from a guardian's consent approved"),
+    "consent.expire": _("Consent expired"),
+}
+
+
+def case_list(user, *, status: str = "", team: Team | None = None, sort: str = "newest") -> QuerySet[Case]:
+    """The cases of the user's teams that the policy lets them see, filtered and sorted."""
+    cases = policy.visible(user, Case).select_related("child", "team")
+    if status:
+        cases = cases.filter(status=status)
+    if team is not None:
+        cases = cases.filter(team=team)
+    return cases.order_by(*SORTS.get(sort, SORTS["newest"]), "pk")
+
+
+def teams_of(user) -> QuerySet[Team]:
+    """The teams the user sits on: where they can start cases and filter the list."""
+    return Team.objects.filter(memberships__user=user, is_active=True).select_related("area").order_by("name")
+
+
+def units_of_teams(user, *, kinds=None) -> QuerySet[Unit]:
+    """The units in the areas of the user's teams (with their health centres) and the user's own
+    home units, optionally of some kinds."""
+    units = Unit.objects.filter(
+        Q(areas__teams__memberships__user=user)
+        | Q(health_centre_areas__teams__memberships__user=user)
+        | Q(pk__in=TeamMembership.objects.filter(user=user).values("home_unit"))
+    )
+    if kinds:
+        units = units.filter(kind__in=kinds)
+    return units.distinct().order_by("name")
+
+
+def case_for_page() -> QuerySet[Case]:
+    """What the case page shows in one go: child, adults, consents with parties, exceptions,
+    timeline, named users. The policy picks the case."""
+    return Case.objects.select_related(
+        "child__school_unit", "child__health_centre", "team__area", "initiator", "initiator_unit"
+    ).prefetch_related(
+        Prefetch("child__adults", queryset=Adult.objects.order_by("-is_guardian", "last_name", "first_name", "pk")),
+        Prefetch(
+            "consents",
+            queryset=Consent.objects.select_related("adult", "recorded_by", "withdrawal_recorded_by").prefetch_related(
+                "parties"
+            ),
+        ),
+        Prefetch("consent_exceptions", queryset=ConsentException.objects.select_related("adult", "approved_by")),
+        Prefetch("events", queryset=CaseEvent.objects.order_by("-occurred_at", "-pk")),
+        "named__user",
+    )
+
+
+def case_plain() -> QuerySet[Case]:
+    """A case for a form page: the child and team, nothing more."""
+    return Case.objects.select_related("child", "team__area")
+
+
+@dataclass
+class TimelineEntry:
+    occurred_at: datetime
+    label: str
+    actor: str
+    detail: str
+
+
+def timeline(case: Case, *, people: dict[int, str]) -> list[TimelineEntry]:
+    """The case's events newest first, in words. `people` maps user ids to names (one query)."""
+    adults = {adult.pk: adult.full_name for adult in case.child.adults.all()}
+    entries = []
+    for event in case.events.all():
+        details = event.details
+        if event.action == "case.status":
+            detail = str(CaseStatus(details["status"]).label)
+        elif "adult_id" in details:
+            detail = adults.get(details["adult_id"], "") if details["adult_id"] else str(_("The child"))
+        elif "user_id" in details:
+            detail = people.get(details["user_id"], "")
+        else:
+            detail = ""
+        entries.append(
+            TimelineEntry(
+                occurred_at=event.occurred_at,
+                label=str(EVENT_LABELS.get(event.action, event.action)),
+                actor=people.get(event.actor_id, str(_("The system"))) if event.actor_id else str(_("The system")),
+                detail=detail,
+            )
+        )
+    return entries
+
+
+def people_named_in(case: Case) -> dict[int, str]:
+    """Names of the users a case's timeline mentions."""
+    ids = {e.actor_id for e in case.events.all() if e.actor_id} | {
+        e.details["user_id"] for e in case.events.all() if e.details.get("user_id")
+    }
+    return dict(User.objects.filter(pk__in=ids).values_list("pk", "full_name")) if ids else {}
+
+
+def team_members(case: Case) -> QuerySet[TeamMembership]:
+    return TeamMembership.objects.filter(team_id=case.team_id).select_related("user", "profession")

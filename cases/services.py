@@ -1,0 +1,272 @@
+"""Writes for children and cases. Each service is one transaction and records its timeline event."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.identity import Identity, IdentityType
+from cases.models import Case, CaseEvent, CaseNamedUser, CaseStatus, Child, Language, ProtectionLevel
+from teams.models import PrincipalType, Team, TeamMembership, Unit
+
+S = CaseStatus
+# The moves a case may make. Consent moves a case between awaiting consent and ready; the
+# meetings and support issues add the moves from the agenda onwards.
+TRANSITIONS: dict[str, set[str]] = {
+    S.AWAITING_CONSENT: {S.READY, S.CLOSED},
+    S.READY: {S.AWAITING_CONSENT, S.ON_AGENDA, S.CLOSED},
+    S.ON_AGENDA: {S.AWAITING_CONSENT, S.READY, S.DISCUSSED, S.CLOSED},
+    S.DISCUSSED: {S.FEEDBACK_GIVEN, S.CLOSED},
+    S.FEEDBACK_GIVEN: {S.SUPPORT_ONGOING, S.CLOSED},
+    S.SUPPORT_ONGOING: {S.CLOSED},
+    S.CLOSED: set(),
+}
+# HLT is for children and young people; some municipalities include 17-year-olds.
+MAX_AGE = 17
+
+
+@dataclass(frozen=True)
+class ChildDetails:
+    """What is registered about a child the register has not seen before."""
+
+    first_name: str
+    last_name: str
+    protection: str = ProtectionLevel.NONE
+    school_unit: Unit | None = None
+    health_centre: Unit | None = None
+    letter_language: str = Language.SWEDISH
+    interpreter_needed: bool = False
+    birth_date: date | None = None  # only for a reserve number, which does not contain one
+
+
+def case_require_open(case: Case) -> None:
+    """Refuse a change to a closed case: it is kept as it was closed."""
+    if not case.is_open:
+        raise ValidationError(_("The case is closed."))
+
+
+def case_event_record(*, case: Case, actor, action: str, **details) -> CaseEvent:
+    """Add a step to the case's timeline. `details` hold ids and codes only."""
+    return CaseEvent.objects.create(case=case, actor=actor, action=action, details=details)
+
+
+def _age_on(birth_date: date, today: date) -> int:
+    return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
+
+
+def _child_create(*, identity: Identity, reserve_issuer: str, details: ChildDetails, today: date) -> Child:
+    is_reserve = identity.type == IdentityType.RESERVNUMMER
+    birth_date = details.birth_date if is_reserve else identity.birth_date
+    if birth_date is None:
+        raise ValidationError({"birth_date": _("Give the child's date of birth.")})
+    if birth_date > today:
+        raise ValidationError({"birth_date": _("The date of birth lies in the future.")})
+    if _age_on(birth_date, today) > MAX_AGE:
+        raise ValidationError(
+            _("HLT is for children and young people up to %(max)s years; this person is %(age)s.")
+            % {"max": MAX_AGE, "age": _age_on(birth_date, today)}
+        )
+    try:
+        with transaction.atomic():
+            return Child.objects.create(
+                identity_type=identity.type,
+                identity_number=identity.number,
+                reserve_issuer=reserve_issuer if is_reserve else "",
+                first_name=details.first_name.strip(),
+                last_name=details.last_name.strip(),
+                birth_date=birth_date,
+                protection=details.protection,
+                school_unit=details.school_unit,
+                health_centre=details.health_centre,
+                letter_language=details.letter_language,
+                interpreter_needed=details.interpreter_needed,
+            )
+    except IntegrityError:
+        raise ValidationError(_("A child with this identity number was registered just now. Search again.")) from None
+
+
+CHILD_FIELDS = [
+    "first_name",
+    "last_name",
+    "protection",
+    "school_unit",
+    "health_centre",
+    "letter_language",
+    "interpreter_needed",
+]
+
+
+@transaction.atomic
+def child_update(*, case: Case, actor, **fields) -> Child:
+    """Correct what is registered about the case's child, for example a new school or protected
+    identity. The identity number and birth date stay: a wrong number means a different child."""
+    case_require_open(case)
+    child = Child.objects.select_for_update().get(pk=case.child_id)
+    changed = sorted(name for name in CHILD_FIELDS if name in fields and getattr(child, name) != fields[name])
+    for name in changed:
+        setattr(child, name, fields[name])
+    child.full_clean()
+    child.save()
+    if changed:
+        case_event_record(case=case, actor=actor, action="child.update", fields=changed)
+    case.child = child
+    return child
+
+
+def child_find(*, identity: Identity, reserve_issuer: str = "") -> Child | None:
+    """The registered child with this identity, if any."""
+    issuer = reserve_issuer.strip() if identity.type == IdentityType.RESERVNUMMER else ""
+    return Child.objects.filter(
+        identity_type=identity.type, identity_number=identity.number, reserve_issuer=issuer
+    ).first()
+
+
+@transaction.atomic
+def case_start(
+    *,
+    initiator,
+    team: Team,
+    initiator_unit: Unit,
+    identity: Identity,
+    reserve_issuer: str = "",
+    child_details: ChildDetails | None,
+    reason_health: bool,
+    reason_learning: bool,
+    reason_safety: bool,
+    reason_description: str,
+    family_view: str = "",
+    child_view: str = "",
+    eligibility_exception: str = "",
+    today: date,
+) -> Case:
+    """Open an HLT case after the dialogue with the family; it waits for the guardians' consent.
+
+    Uses the registered child with this identity, or registers one from `child_details` (the
+    duplicate check: one child per identity number, one open case per child and team). The child
+    must meet the eligibility criteria (listed at a health centre of the team's area, in municipal
+    preschool or school) or the exception must be explained. The initiator is named on the case.
+    """
+    membership = TeamMembership.objects.filter(user=initiator, team=team).first()
+    if membership is None:
+        raise ValidationError({"team": _("You can only start a case in a team you are a member of.")})
+    if not (reason_health or reason_learning or reason_safety):
+        raise ValidationError({"reasons": _("Choose at least one of Health, Learning and Safety.")})
+
+    child = child_find(identity=identity, reserve_issuer=reserve_issuer)
+    if child is None:
+        if child_details is None:
+            raise ValidationError(_("The child is not registered: fill in the child's details."))
+        child = _child_create(
+            identity=identity, reserve_issuer=reserve_issuer.strip(), details=child_details, today=today
+        )
+    elif _age_on(child.birth_date, today) > MAX_AGE:
+        raise ValidationError(
+            _("HLT is for children and young people up to %(max)s years; this person is %(age)s.")
+            % {"max": MAX_AGE, "age": _age_on(child.birth_date, today)}
+        )
+    if Case.objects.filter(child=child, team=team).exclude(status=CaseStatus.CLOSED).exists():
+        raise ValidationError(_("The child already has an open HLT case in this team."))
+
+    area = team.area
+    area_units = set(area.all_units().values_list("pk", flat=True))
+    listed_in_area = child.health_centre_id is not None and child.health_centre_id in area_units
+    in_municipal_school = child.school_unit_id is not None and (
+        Unit.objects.filter(pk=child.school_unit_id, principal_type=PrincipalType.MUNICIPALITY).exists()
+    )
+    exception = eligibility_exception.strip()
+    if not (listed_in_area and in_municipal_school) and not exception:
+        raise ValidationError(
+            {
+                "eligibility_exception": _(
+                    "The child is not both listed at a health centre of the team's area and in municipal "
+                    "preschool or school. Give the reason for making an exception."
+                )
+            }
+        )
+
+    try:
+        with transaction.atomic():
+            case = Case.objects.create(
+                child=child,
+                team=team,
+                initiator=initiator,
+                initiator_unit=initiator_unit,
+                initiated_on=today,
+                reason_health=reason_health,
+                reason_learning=reason_learning,
+                reason_safety=reason_safety,
+                reason_description=reason_description.strip(),
+                family_view=family_view.strip(),
+                child_view=child_view.strip(),
+                listed_in_area=listed_in_area,
+                in_municipal_school=in_municipal_school,
+                eligibility_exception="" if listed_in_area and in_municipal_school else exception,
+            )
+    except IntegrityError:
+        raise ValidationError(_("The child already has an open HLT case in this team.")) from None
+    CaseNamedUser.objects.create(case=case, user=initiator, added_by=initiator)
+    case_event_record(case=case, actor=initiator, action="case.start", team_id=team.pk)
+    if exception and not case.is_eligible:
+        case_event_record(case=case, actor=initiator, action="case.eligibility_exception")
+    return case
+
+
+def case_transition(*, case: Case, to: str, actor, **fields) -> None:
+    """Move `case` to status `to` if the move is allowed and nobody moved it first.
+
+    `fields` are saved with the move (for example the closure reason).
+    """
+    if to not in TRANSITIONS[case.status]:
+        raise ValidationError(
+            _("A case that is “%(current)s” cannot become “%(next)s”.")
+            % {"current": CaseStatus(case.status).label, "next": CaseStatus(to).label}
+        )
+    now = timezone.now()
+    moved = Case.objects.filter(pk=case.pk, status=case.status).update(
+        status=to, status_changed_at=now, updated_at=now, **fields
+    )
+    if moved != 1:
+        raise ValidationError(_("Someone else changed the case just now. Reload the page and try again."))
+    case_event_record(case=case, actor=actor, action="case.status", previous=case.status, status=to)
+    case.status = to
+    case.status_changed_at = now
+    for name, value in fields.items():
+        setattr(case, name, value)
+
+
+@transaction.atomic
+def case_close(*, case: Case, actor, reason: str, note: str = "", today: date) -> None:
+    """Close the case with a reason; the date is kept so that retention can act on it later."""
+    case_transition(
+        case=case,
+        to=CaseStatus.CLOSED,
+        actor=actor,
+        closed_on=today,
+        closure_reason=reason,
+        closure_note=note.strip(),
+        consent_in_force_until=None,
+    )
+
+
+@transaction.atomic
+def case_name_user(*, case: Case, actor, user) -> CaseNamedUser:
+    """Name a member of the case's team on the case, so they see protected details."""
+    if not TeamMembership.objects.filter(team_id=case.team_id, user=user).exists():
+        raise ValidationError({"user": _("Only members of the case's team can be named on it.")})
+    named, created = CaseNamedUser.objects.get_or_create(case=case, user=user, defaults={"added_by": actor})
+    if created:
+        case_event_record(case=case, actor=actor, action="case.name_user", user_id=user.pk)
+    return named
+
+
+@transaction.atomic
+def case_unname_user(*, case: Case, actor, user) -> None:
+    """Take a user's name off the case; the initiator stays named."""
+    if user.pk == case.initiator_id:
+        raise ValidationError(_("The person who started the case cannot be removed from it."))
+    deleted, _rows = CaseNamedUser.objects.filter(case=case, user=user).delete()
+    if deleted:
+        case_event_record(case=case, actor=actor, action="case.unname_user", user_id=user.pk)

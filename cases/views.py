@@ -1,0 +1,272 @@
+"""Case pages. Each view asks the access policy for the case, calls one service, and renders."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from access import policy
+from access.log import log_access
+from access.models import LogAction, Outcome
+from cases.forms import CaseCloseForm, CaseFilterForm, CaseStartForm, ChildForm, IdentitySearchForm, NameUserForm
+from cases.identity import Identity, IdentityType, parse_national_id
+from cases.models import Case, Child
+from cases.selectors import case_for_page, case_list, case_plain, people_named_in, team_members, teams_of, timeline
+from cases.services import (
+    CHILD_FIELDS,
+    ChildDetails,
+    case_close,
+    case_name_user,
+    case_start,
+    case_unname_user,
+    child_find,
+    child_update,
+)
+from consent.selectors import consent_state
+from hlt.forms import add_service_errors
+from hlt.views import form_page
+
+PAGE_SIZE = 25
+SESSION_KEY = "new_case_identity"
+
+
+@login_required
+def case_list_view(request):
+    """The cases of my teams, filtered and sorted; one access-log entry per page shown."""
+    form = CaseFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    cases = case_list(
+        request.user,
+        status=filters.get("status", ""),
+        team=filters.get("team"),
+        sort=filters.get("sort") or "newest",
+    )
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("sida"))
+    if page.object_list:
+        policy.log_list(request, Case)
+    query = request.GET.copy()
+    query.pop("sida", None)
+    return render(request, "cases/case_list.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+def _require_team_member(request) -> None:
+    """Only team members start cases: anyone else could use the search to learn whose number it is."""
+    if not teams_of(request.user).exists():
+        log_access(request, action=LogAction.SEARCH, outcome=Outcome.DENIED, object_type="cases.child")
+        raise PermissionDenied
+
+
+@login_required
+def case_new(request):
+    """Ny HLT-anmälan, step one: find the child by identity number. Every search is logged."""
+    _require_team_member(request)
+    form = IdentitySearchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        identity: Identity = form.cleaned_data["identity"]
+        issuer = form.cleaned_data.get("reserve_issuer", "").strip()
+        child = child_find(identity=identity, reserve_issuer=issuer)
+        log_access(
+            request,
+            action=LogAction.SEARCH,
+            outcome=Outcome.ALLOWED,
+            object_type="cases.child",
+            object_id=child.pk if child else "",
+            child_id=child.pk if child else None,
+        )
+        # The number travels in the session, never in a URL.
+        request.session[SESSION_KEY] = {"type": identity.type, "number": identity.number, "issuer": issuer}
+        return redirect("cases:new_details")
+    return render(request, "cases/case_new.html", {"form": form})
+
+
+def _identity_from_session(request) -> tuple[Identity, str] | None:
+    stored = request.session.get(SESSION_KEY)
+    if not stored:
+        return None
+    return Identity(type=stored["type"], number=stored["number"], birth_date=None), stored["issuer"]
+
+
+@login_required
+def case_new_details(request):
+    """Ny HLT-anmälan, step two: the child's details (if new) and the case."""
+    _require_team_member(request)
+    found = _identity_from_session(request)
+    if found is None:
+        messages.info(request, _("Start by searching for the child's identity number."))
+        return redirect("cases:new")
+    identity, issuer = found
+    child: Child | None = child_find(identity=identity, reserve_issuer=issuer)
+    data = request.POST if request.method == "POST" else None
+    case_form = CaseStartForm(data, user=request.user)
+    child_form = None if child else ChildForm(data, user=request.user, identity_type=identity.type)
+    if data is not None and case_form.is_valid() and (child_form is None or child_form.is_valid()):
+        try:
+            case = case_start(
+                initiator=request.user,
+                team=case_form.cleaned_data["team"],
+                initiator_unit=case_form.cleaned_data["initiator_unit"],
+                identity=_with_birth_date(identity),
+                reserve_issuer=issuer,
+                child_details=ChildDetails(**child_form.cleaned_data) if child_form else None,
+                reason_health="health" in case_form.cleaned_data["reasons"],
+                reason_learning="learning" in case_form.cleaned_data["reasons"],
+                reason_safety="safety" in case_form.cleaned_data["reasons"],
+                reason_description=case_form.cleaned_data["reason_description"],
+                family_view=case_form.cleaned_data["family_view"],
+                child_view=case_form.cleaned_data["child_view"],
+                eligibility_exception=case_form.cleaned_data["eligibility_exception"],
+                today=timezone.localdate(),
+            )
+        except ValidationError as error:
+            add_service_errors(child_form if child_form and _is_child_error(error) else case_form, error)
+        else:
+            del request.session[SESSION_KEY]
+            log_access(request, action=LogAction.CREATE, outcome=Outcome.ALLOWED, obj=case, child_id=case.child_id)
+            messages.success(
+                request,
+                _("The case is started. Register the guardians and record their consent before the team meets."),
+            )
+            return redirect("cases:detail", case.pk)
+    return render(
+        request,
+        "cases/case_new_details.html",
+        {"case_form": case_form, "child_form": child_form, "child": child, "identity": identity},
+    )
+
+
+def _with_birth_date(identity: Identity) -> Identity:
+    # The session keeps type and number only; the birth date is derived from the number again.
+    if identity.type == IdentityType.RESERVNUMMER:
+        return identity
+    return parse_national_id(identity.number, today=timezone.localdate())
+
+
+def _is_child_error(error: ValidationError) -> bool:
+    return hasattr(error, "error_dict") and "birth_date" in error.error_dict
+
+
+@login_required
+def case_detail(request, case_id):
+    """The case: child, adults, consent and why it is or is not in force, and the timeline."""
+    case = policy.get_for_user(request, case_for_page(), case_id)
+    today = timezone.localdate()
+    actions = policy.permitted_actions(
+        request.user, case, [policy.VIEW_PROTECTED, policy.COORDINATE, policy.CLOSE, policy.EDIT]
+    )
+    return render(request, "cases/case_detail.html", _detail_context(case, actions, today))
+
+
+def _detail_context(case: Case, actions: set[str], today: date) -> dict:
+    may_see_protected = policy.VIEW_PROTECTED in actions
+    adults = list(case.child.adults.all())
+    for adult in adults:
+        adult.details_hidden = (case.child.is_protected or adult.is_protected) and not may_see_protected
+    return {
+        "case": case,
+        "child": case.child,
+        "adults": adults,
+        "state": consent_state(case, today=today),
+        "consents": sorted(case.consents.all(), key=lambda c: (c.recorded_at, c.pk), reverse=True),
+        "exceptions": list(case.consent_exceptions.all()),
+        "timeline": timeline(case, people=people_named_in(case)),
+        "child_details_hidden": case.child.is_protected and not may_see_protected,
+        "can_edit": policy.EDIT in actions and case.is_open,
+        "can_coordinate": policy.COORDINATE in actions and case.is_open,
+        "can_close": policy.CLOSE in actions and case.is_open,
+        "named": list(case.named.all()),
+        "today": today,
+    }
+
+
+@login_required
+def child_edit(request, case_id):
+    """Correct the child's details. A protected child's school and health centre are shown only to
+    users named on the case, so only they may edit them."""
+    log_action = LogAction.UPDATE if request.method == "POST" else LogAction.VIEW
+    case = policy.get_for_user(request, case_plain(), case_id, action=policy.EDIT_CHILD, log_action=log_action)
+    child = case.child
+    initial = {name: getattr(child, name) for name in CHILD_FIELDS}
+    form = ChildForm(request.POST or None, initial=initial, user=request.user, identity_type=None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            child_update(case=case, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The changes are saved."))
+            return redirect("cases:detail", case.pk)
+    return form_page(request, case=case, form=form, title=_("Change the child's details"), submit=_("Save"))
+
+
+@login_required
+def case_close_view(request, case_id):
+    """Close the case with a reason (the initiator or the team's coordinator)."""
+    log_action = LogAction.UPDATE if request.method == "POST" else LogAction.VIEW
+    case = policy.get_for_user(request, case_plain(), case_id, action=policy.CLOSE, log_action=log_action)
+    form = CaseCloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_close(
+                case=case,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+                today=timezone.localdate(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The case is closed."))
+            return redirect("cases:detail", case.pk)
+    return form_page(
+        request,
+        case=case,
+        form=form,
+        title=_("Close the case"),
+        intro=_("A closed case is kept, not deleted; the team no longer works with it."),
+        submit=_("Close the case"),
+    )
+
+
+@login_required
+def case_named_users(request, case_id):
+    """Who is named on the case: they alone see a protected child's or adult's details."""
+    log_action = LogAction.UPDATE if request.method == "POST" else LogAction.VIEW
+    case = policy.get_for_user(request, case_plain(), case_id, action=policy.COORDINATE, log_action=log_action)
+    named = {n.user_id: n for n in case.named.select_related("user", "added_by")}
+    members = team_members(case)
+    form = NameUserForm(
+        request.POST or None,
+        members=get_user_model().objects.filter(pk__in=members.values("user")).exclude(pk__in=named),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_name_user(case=case, actor=request.user, user=form.cleaned_data["user"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The user is named on the case."))
+            return redirect("cases:named", case.pk)
+    return render(request, "cases/case_named.html", {"case": case, "named": named.values(), "form": form})
+
+
+@login_required
+@require_POST
+def case_unname(request, case_id, user_id: int):
+    case = policy.get_for_user(request, case_plain(), case_id, action=policy.COORDINATE, log_action=LogAction.UPDATE)
+    named = case.named.filter(user_id=user_id).select_related("user").first()
+    if named is not None:
+        try:
+            case_unname_user(case=case, actor=request.user, user=named.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The user is no longer named on the case."))
+    return redirect("cases:named", case.pk)

@@ -1,0 +1,221 @@
+"""Guardians and consent pages, all under a case the access policy has let the user see."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from access import policy
+from access.models import LogAction
+from cases.models import Case
+from cases.selectors import case_plain
+from consent.forms import AdultForm, ConsentForm, ExceptionForm, WithdrawForm
+from consent.models import Consent
+from consent.pdf import consent_form_pdf
+from consent.services import (
+    ADULT_FIELDS,
+    adult_add,
+    adult_update,
+    consent_exception_grant,
+    consent_record,
+    consent_withdraw,
+)
+from hlt.forms import add_service_errors
+from hlt.views import form_page
+
+
+def _case(request, case_id, *, action=policy.EDIT) -> Case:
+    """The case for a form page: showing the form is logged as a view, posting it as an update."""
+    log_action = LogAction.UPDATE if request.method == "POST" else LogAction.VIEW
+    return policy.get_for_user(request, case_plain(), case_id, action=action, log_action=log_action)
+
+
+@login_required
+def adult_new(request, case_id):
+    """Register a guardian or another adult of the child."""
+    case = _case(request, case_id)
+    form = AdultForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            adult_add(case=case, actor=request.user, today=timezone.localdate(), **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The adult is registered."))
+            return redirect("cases:detail", case.pk)
+    return form_page(
+        request,
+        case=case,
+        form=form,
+        title=_("Register a guardian or another adult"),
+        intro=_("Only legal guardians give consent. A parent without custody can be registered but has no say."),
+        submit=_("Save"),
+    )
+
+
+@login_required
+def adult_edit(request, case_id, adult_id: int):
+    """Change what is registered about an adult (a change of custody changes who must consent)."""
+    case = _case(request, case_id)
+    adult = get_object_or_404(case.child.adults, pk=adult_id)
+    form = AdultForm(request.POST or None, instance=adult)
+    if request.method == "POST" and form.is_valid():
+        try:
+            adult_update(
+                case=case,
+                adult=adult,
+                actor=request.user,
+                today=timezone.localdate(),
+                **{name: form.cleaned_data[name] for name in ADULT_FIELDS},
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The changes are saved."))
+            return redirect("cases:detail", case.pk)
+    return form_page(request, case=case, form=form, title=_("Change an adult's details"), submit=_("Save"))
+
+
+@login_required
+def consent_new(request, case_id):
+    """Record a guardian's (or a mature child's) consent, with the signed form if there is one."""
+    case = _case(request, case_id)
+    guardians = case.child.adults.filter(is_guardian=True)
+    form = ConsentForm(request.POST or None, request.FILES or None, case=case, guardians=guardians)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            consent_record(
+                case=case,
+                actor=request.user,
+                adult=data["giver"],
+                parties=data["parties"],
+                categories=data["categories"],
+                valid_from=data["valid_from"],
+                valid_until=data["valid_until"],
+                method=data["method"],
+                oral_statement=data["oral_statement"],
+                maturity_assessment=data["maturity_assessment"],
+                document=data["document"],
+                today=timezone.localdate(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The consent is recorded."))
+            return redirect("cases:detail", case.pk)
+    return form_page(
+        request,
+        case=case,
+        form=form,
+        title=_("Record consent"),
+        intro=_(
+            "The consent covers the parties, categories and period the person agreed to. It can be withdrawn "
+            "at any time."
+        ),
+        submit=_("Record consent"),
+        multipart=True,
+    )
+
+
+@login_required
+def consent_withdraw_view(request, case_id, consent_id: int):
+    """Record a withdrawal: from now on the team no longer sees the case. Nothing is deleted."""
+    case = _case(request, case_id)
+    consent = get_object_or_404(Consent.objects.select_related("adult", "case"), case=case, pk=consent_id)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            consent_withdraw(
+                consent=consent,
+                actor=request.user,
+                method=form.cleaned_data["method"],
+                note=form.cleaned_data["note"],
+                today=timezone.localdate(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The withdrawal is recorded. The team no longer sees the case."))
+            # The initiator and the coordinator still see the case; anyone else has just lost it.
+            if policy.permits(request.user, policy.VIEW, case):
+                return redirect("cases:detail", case.pk)
+            return redirect("cases:list")
+    giver = consent.adult.full_name if consent.adult else _("the child")
+    return form_page(
+        request,
+        case=case,
+        form=form,
+        title=_("Withdraw consent"),
+        intro=_(
+            "Record that %(person)s withdraws the consent. From this moment the team no longer sees the case and "
+            "it leaves upcoming agendas; what is recorded is kept."
+        )
+        % {"person": giver},
+        submit=_("Record the withdrawal"),
+    )
+
+
+@login_required
+def consent_exception(request, case_id):
+    """The coordinator approves going ahead without one guardian's consent, with a reason."""
+    case = _case(request, case_id, action=policy.COORDINATE)
+    form = ExceptionForm(request.POST or None, guardians=case.child.adults.filter(is_guardian=True))
+    if request.method == "POST" and form.is_valid():
+        try:
+            consent_exception_grant(
+                case=case,
+                actor=request.user,
+                adult=form.cleaned_data["adult"],
+                reason=form.cleaned_data["reason"],
+                today=timezone.localdate(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The exception is approved and recorded with your name."))
+            return redirect("cases:detail", case.pk)
+    return form_page(
+        request,
+        case=case,
+        form=form,
+        title=_("Approve an exception from a guardian's consent"),
+        intro=_(
+            "With joint custody every guardian consents. Approve an exception only when there are strong reasons, "
+            "for example when a guardian cannot be reached. You are recorded as the approver."
+        ),
+        submit=_("Approve the exception"),
+    )
+
+
+@login_required
+def consent_document(request, case_id, consent_id: int):
+    """The uploaded signed form, only through the access policy, never from a public URL."""
+    case = policy.get_for_user(request, case_plain(), case_id, log_action=LogAction.EXPORT)
+    consent = get_object_or_404(Consent, case=case, pk=consent_id)
+    if not consent.document:
+        raise Http404
+    extension = consent.document.name.rsplit(".", 1)[-1]
+    response = FileResponse(
+        consent.document.open("rb"),
+        as_attachment=True,
+        filename=f"samtycke-{case.reference}-{consent.pk}.{extension}",
+        content_type=consent.document_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def consent_form_download(request, case_id, adult_id: int):
+    """The pre-filled consent form for one guardian, as a print-ready PDF (logged as a print)."""
+    case = policy.get_for_user(request, case_plain(), case_id, log_action=LogAction.PRINT)
+    adult = get_object_or_404(case.child.adults, pk=adult_id, is_guardian=True)
+    # A protected person's address is never printed: the form may travel by post or lie on a desk.
+    pdf = consent_form_pdf(case=case, guardian=adult, show_address=not (case.child.is_protected or adult.is_protected))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="samtyckesblankett-{case.reference}-{adult.pk}.pdf"'
+    return response

@@ -1,0 +1,47 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    """What happened. The text says it without naming anyone; the link leads to the details."""
+
+    CONSENT_EXPIRING = "consent_expiring", _("The consent in a case expires soon")
+    CONSENT_EXPIRED = "consent_expired", _("The consent in a case has expired")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent was withdrawn in a case")
+
+
+class Notification(models.Model):
+    """One notice to one user, and the outbox row for its e-mail.
+
+    `key` names the event (for example one reminder step of one deadline); the unique constraint
+    on (recipient, key) means a sweep that runs twice, or two workers, notify once.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    key = models.CharField(_("event key"), max_length=200)
+    # A portal path such as /arenden/<uuid>/: opaque ids only, never a name or identity number.
+    link = models.CharField(_("link"), max_length=300)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    email_sent_at = models.DateTimeField(_("e-mail sent"), null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_event")]
+        indexes = [
+            # The inbox and the unread count in the header.
+            models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),
+            # The outbox sweep: e-mails not yet sent.
+            models.Index(fields=["created_at"], name="notification_unsent", condition=Q(email_sent_at__isnull=True)),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} → {self.recipient_id}"
