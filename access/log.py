@@ -39,3 +39,30 @@ def log_access(
         request_id=getattr(request, "request_id", ""),
         ip=client_ip(request),
     )
+
+
+def log_children_listed(
+    request,
+    child_ids,
+    *,
+    action: LogAction = LogAction.LIST,
+    team_id: int | None = None,
+    unit_id: int | None = None,
+) -> list[AccessLogEntry]:
+    """Record that a page named these children (a meeting's agenda): one entry per child, so each
+    child's log extract shows it, written in one INSERT however many children the page names."""
+    user = getattr(request, "user", None)
+    common = {
+        "user_id": user.pk if user is not None and user.is_authenticated else None,
+        "team_id": team_id,
+        "unit_id": unit_id,
+        "action": action,
+        "object_type": "cases.child",
+        "outcome": Outcome.ALLOWED,
+        "request_id": getattr(request, "request_id", ""),
+        "ip": client_ip(request),
+    }
+    entries = [
+        AccessLogEntry(object_id=str(child_id), child_id=child_id, **common) for child_id in sorted(set(child_ids))
+    ]
+    return AccessLogEntry.objects.bulk_create(entries) if entries else []

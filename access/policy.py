@@ -13,6 +13,9 @@ Cases: a member of the case's team sees it while the guardians' consent is in fo
 and after a withdrawal or expiry, only the initiator and the team's coordinator do. Leaving the team
 ends access. A protected child's or adult's address, contacts and school are shown only to users
 named on the case.
+
+Meetings: the team's members see them (the agenda names children, and every case on it has consent
+in force); the coordinator manages them (agenda order and lock, minutes, moving, cancelling).
 """
 
 from collections.abc import Callable
@@ -26,6 +29,7 @@ from django.utils import timezone
 from access.log import log_access, object_type_of
 from access.models import LogAction, Outcome
 from cases.models import Case, CaseNamedUser
+from meetings.models import Meeting
 from teams.models import ManagementGroupMembership, ProcessLeaderScope, Role, Team, TeamMembership
 
 VIEW = "view"
@@ -120,9 +124,29 @@ def _case_context(user, case: Case):
     return case.team_id, membership.home_unit_id if membership else None, case.child_id
 
 
+def _meeting_visible(user) -> Q:
+    # Team members only: a meeting's agenda names children. Process leaders see figures instead.
+    return Q(team__in=TeamMembership.objects.filter(user=user).values("team"))
+
+
+def _meeting_permits(user, action: str, meeting: Meeting) -> bool:
+    if action == VIEW:
+        return True
+    if action == MANAGE:
+        membership = _membership(user, meeting.team_id)
+        return membership is not None and membership.role == Role.COORDINATOR
+    return False
+
+
+def _meeting_context(user, meeting: Meeting):
+    membership = _membership(user, meeting.team_id)
+    return meeting.team_id, membership.home_unit_id if membership else None, None
+
+
 _RULES: dict[type[Model], Rule] = {
     Team: Rule(visible=_team_visible, permits=_team_permits, context=_team_context),
     Case: Rule(visible=_case_visible, permits=_case_permits, context=_case_context),
+    Meeting: Rule(visible=_meeting_visible, permits=_meeting_permits, context=_meeting_context),
 }
 
 

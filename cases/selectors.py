@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.apps import apps
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +33,12 @@ EVENT_LABELS = {
     "consent.withdraw": _("Consent withdrawn"),
     "consent.exception": _("Exception from a guardian's consent approved"),
     "consent.expire": _("Consent expired"),
+    "agenda.add": _("Put on a meeting's agenda"),
+    "agenda.remove": _("Taken off a meeting's agenda"),
+    "agenda.not_discussed": _("Not discussed at the meeting; ready for another"),
+    "minutes.record": _("Minutes recorded"),
+    "minutes.addendum": _("Addendum to the minutes"),
+    "meeting.discussed": _("Discussed at the meeting; feedback deadline opened"),
 }
 
 
@@ -65,7 +72,7 @@ def units_of_teams(user, *, kinds=None) -> QuerySet[Unit]:
 
 def case_for_page() -> QuerySet[Case]:
     """What the case page shows in one go: child, adults, consents with parties, exceptions,
-    timeline, named users. The policy picks the case."""
+    timeline, named users, agenda items. The policy picks the case."""
     return Case.objects.select_related(
         "child__school_unit", "child__health_centre", "team__area", "initiator", "initiator_unit"
     ).prefetch_related(
@@ -79,6 +86,15 @@ def case_for_page() -> QuerySet[Case]:
         Prefetch("consent_exceptions", queryset=ConsentException.objects.select_related("adult", "approved_by")),
         Prefetch("events", queryset=CaseEvent.objects.order_by("-occurred_at", "-pk")),
         "named__user",
+        # The meetings the case is on or was discussed at, with contact person and deadline. Looked
+        # up by name: meetings depends on cases, not the other way round.
+        Prefetch(
+            "agenda_items",
+            queryset=apps.get_model("meetings", "AgendaItem")
+            .objects.exclude(state="removed")
+            .select_related("meeting", "contact_person", "deadline")
+            .order_by("-meeting__starts_at", "-pk"),
+        ),
     )
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from cases.identity import Identity, IdentityType
 from cases.models import Case, CaseEvent, CaseNamedUser, CaseStatus, Child, Language, ProtectionLevel
+from cases.signals import case_status_changed
 from teams.models import PrincipalType, Team, TeamMembership, Unit
 
 S = CaseStatus
@@ -231,10 +232,12 @@ def case_transition(*, case: Case, to: str, actor, **fields) -> None:
     if moved != 1:
         raise ValidationError(_("Someone else changed the case just now. Reload the page and try again."))
     case_event_record(case=case, actor=actor, action="case.status", previous=case.status, status=to)
+    previous = case.status
     case.status = to
     case.status_changed_at = now
     for name, value in fields.items():
         setattr(case, name, value)
+    case_status_changed.send(sender=Case, case=case, previous=previous, actor=actor)
 
 
 @transaction.atomic

@@ -27,6 +27,17 @@ app.conf.beat_schedule = {
         "task": "consent.tasks.consent_expiry_sweep_task",
         "schedule": crontab(minute=5),
     },
+    # Reminders and escalations of the one-week feedback (and later follow-ups). The deadlines
+    # are database columns; this only sweeps them, so a run lost with the broker is made up next time.
+    "deadline-sweep": {
+        "task": "cases.tasks.deadline_sweep_task",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Meetings generated from each team's schedule, months ahead.
+    "generate-meetings": {
+        "task": "meetings.tasks.meetings_generate_task",
+        "schedule": crontab(minute=35, hour=2),
+    },
     # E-mails the broker lost or a dead worker never sent.
     "requeue-unsent-notifications": {
         "task": "notifications.tasks.requeue_unsent_notifications_task",

@@ -253,6 +253,18 @@ HLT_CONSENT_VALID_MONTHS = env_int("HLT_CONSENT_VALID_MONTHS", 12)
 # The initiator and the coordinator are reminded this many days before a case's consent ends.
 HLT_CONSENT_REMINDER_DAYS = env_int("HLT_CONSENT_REMINDER_DAYS", 30)
 
+# --- Meetings and the one-week feedback -----------------------------------------------------
+# Meetings are generated from each team's schedule this many months ahead.
+HLT_MEETING_MONTHS_AHEAD = env_int("HLT_MEETING_MONTHS_AHEAD", 6)
+# The contact person is reminded these many days before the feedback is due (0 = on the day);
+# when it is overdue, the coordinator and the local process leader are told.
+try:
+    HLT_FEEDBACK_REMINDER_DAYS = sorted({int(day) for day in env_list("HLT_FEEDBACK_REMINDER_DAYS", ["2", "0"])})
+except ValueError:
+    raise ImproperlyConfigured("HLT_FEEDBACK_REMINDER_DAYS must be whole numbers separated by commas.") from None
+# Reminders go out at this hour (Stockholm time) on their day, not at midnight.
+HLT_REMINDER_HOUR = env_int("HLT_REMINDER_HOUR", 7)
+
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST")
 if EMAIL_HOST:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("arenden/", include("cases.urls")),
     path("arenden/<uuid:case_id>/", include("consent.urls")),
     path("notiser/", include("notifications.urls")),
+    path("", include("meetings.urls")),
     path("konto/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

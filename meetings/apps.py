@@ -7,3 +7,9 @@ class MeetingsConfig(AppConfig):
 
     name = "meetings"
     verbose_name = _("Meetings")
+
+    def ready(self):
+        from cases.signals import case_status_changed
+        from meetings.receivers import agenda_items_leave_with_case
+
+        case_status_changed.connect(agenda_items_leave_with_case, dispatch_uid="meetings.agenda_items_leave_with_case")

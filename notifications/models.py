@@ -10,6 +10,13 @@ class Kind(models.TextChoices):
     CONSENT_EXPIRING = "consent_expiring", _("The consent in a case expires soon")
     CONSENT_EXPIRED = "consent_expired", _("The consent in a case has expired")
     CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent was withdrawn in a case")
+    AGENDA_REMOVED = "agenda_removed", _("A case was taken off a meeting's agenda")
+    MEETING_MOVED = "meeting_moved", _("An HLT meeting was moved")
+    MEETING_CANCELLED = "meeting_cancelled", _("An HLT meeting was cancelled")
+    FEEDBACK_DUE_SOON = "feedback_due_soon", _("Feedback to a family is due soon")
+    FEEDBACK_DUE_TODAY = "feedback_due_today", _("Feedback to a family is due today")
+    FEEDBACK_OVERDUE = "feedback_overdue", _("Feedback to a family is overdue")
+    FEEDBACK_ESCALATED = "feedback_escalated", _("Feedback to a family is overdue in a team you follow")
 
 
 class Notification(models.Model):

@@ -27,8 +27,8 @@ class RegionAdmin(admin.ModelAdmin):
 
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "region"]
-    list_filter = ["region"]
+    list_display = ["name", "code", "region", "feedback_days"]
+    list_filter = ["region", "feedback_days"]
     search_fields = ["name", "code"]
 
 

@@ -54,10 +54,22 @@ class Region(models.Model):
         return self.name
 
 
+class DayCount(models.TextChoices):
+    CALENDAR = "calendar", _("Calendar days")
+    WORKING = "working", _("Working days (weekdays that are not Swedish holidays)")
+
+
 class Municipality(models.Model):
     region = models.ForeignKey(Region, models.PROTECT, related_name="municipalities", verbose_name=_("region"))
     name = models.CharField(_("name"), max_length=100)
     code = models.CharField(_("municipality code"), max_length=4, unique=True, help_text=_("Four digits, e.g. 2480."))
+    feedback_days = models.CharField(
+        _("feedback deadline counted in"),
+        max_length=10,
+        choices=DayCount.choices,
+        default=DayCount.CALENDAR,
+        help_text=_("The family gets feedback within seven days of the meeting, counted this way."),
+    )
 
     class Meta:
         verbose_name = _("municipality")

@@ -8,6 +8,8 @@ from django.utils import timezone
 from accounts.models import User
 from cases.identity import luhn_ok
 from cases.models import Adult, Case, CaseNamedUser, Child
+from hlt.workdays import local_datetime
+from meetings.models import Meeting, MeetingSchedule
 from teams.models import (
     Area,
     ManagementGroupMembership,
@@ -184,3 +186,34 @@ class CaseFactory(factory.django.DjangoModelFactory):
     def named(obj, create, extracted, **kwargs):
         if create:
             CaseNamedUser.objects.get_or_create(case=obj, user=obj.initiator)
+
+
+class ScheduleFactory(factory.django.DjangoModelFactory):
+    """Second Tuesday of the month, 13:00-15:30; the agenda closes a week before."""
+
+    class Meta:
+        model = MeetingSchedule
+
+    team = factory.SubFactory(TeamFactory)
+    week_of_month = 2
+    weekday = 1
+    start_time = datetime.time(13, 0)
+    end_time = datetime.time(15, 30)
+    place = "Ålidhems hälsocentral, rum 3"
+    agenda_cutoff_days = 7
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """A planned meeting `days` days from today at 13:00-15:30 Stockholm time."""
+
+    class Meta:
+        model = Meeting
+        exclude = ["day"]
+
+    team = factory.SubFactory(TeamFactory)
+    day = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=14))
+    month = factory.LazyAttribute(lambda o: o.day.replace(day=1))
+    starts_at = factory.LazyAttribute(lambda o: local_datetime(o.day, datetime.time(13, 0)))
+    ends_at = factory.LazyAttribute(lambda o: local_datetime(o.day, datetime.time(15, 30)))
+    place = "Ålidhems hälsocentral, rum 3"
+    agenda_closes_at = factory.LazyAttribute(lambda o: local_datetime(o.day - datetime.timedelta(days=7)))

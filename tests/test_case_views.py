@@ -358,10 +358,11 @@ def test_it_loads_the_case_page_in_constant_queries(client, django_assert_num_qu
     client.get("/")
     # user; the visible case with child, school, health centre, team, area, initiator and unit (one
     # query, the policy's filter included); prefetches: adults, consents with giver and recorders,
-    # their parties, exceptions, timeline events, named users, their users; the member's membership
+    # their parties, exceptions, timeline events, named users, their users, agenda items with their
+    # meeting, contact person and deadline; the member's membership
     # (log context, then cached for the permissions), access-log insert, named check (protected
     # details), names of the people in the timeline, unread notices for the header
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         client.get(f"/arenden/{case.pk}/")
 
 

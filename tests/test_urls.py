@@ -7,6 +7,7 @@ Case pages are walked on the `case` fixture: initiated by `member`, consent not 
 only the initiator and the team's coordinator may know it exists.
 """
 
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -16,7 +17,11 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from access.models import AccessLogEntry, Outcome
+from cases.deadlines import deadline_open
+from cases.models import DeadlineKind
 from consent.services import consent_record, default_valid_until
+from meetings.models import AgendaItem, ItemState, MeetingStatus
+from tests.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +32,13 @@ _NOT_IN_A_TEAM = dict.fromkeys(["process_leader", "regional_leader", "admin"], 4
 # The case before consent: its initiator (member) and the team's coordinator know it; nobody else does.
 _CASE_PAGE = {**dict.fromkeys(PERSONAS, 404), "anonymous": 302, "member": 200, "coordinator": 200}
 _COORDINATOR_ONLY = {**_CASE_PAGE, "member": 403}
+# A meeting of `team`: its members see it, nobody else may know it exists; the coordinator manages it.
+_TEAM_MEETING = {**dict.fromkeys(PERSONAS, 404), "anonymous": 302, "member": 200, "colleague": 200, "coordinator": 200}
+_MEETING_COORDINATOR = {**_TEAM_MEETING, "member": 403, "colleague": 403}
+_TEAM_REDIRECTED = dict.fromkeys(["member", "colleague", "coordinator"], 302)
+# The agenda item of the case before consent: like the case page, its colleague may not know it.
+_ITEM_PAGE = {**_TEAM_MEETING, "colleague": 404}
+_POST_ONLY = {**dict.fromkeys(PERSONAS, 405), "anonymous": 302}
 
 # url name -> (path builder taking the `targets` namespace, {persona: status})
 EXPECTED = {
@@ -62,6 +74,37 @@ EXPECTED = {
     "consent:exception": (lambda t: f"/arenden/{t.case.pk}/samtycke/undantag/", _COORDINATOR_ONLY),
     "consent:withdraw": (lambda t: f"/arenden/{t.case.pk}/samtycke/{t.consent.pk}/aterkalla/", _CASE_PAGE),
     "consent:document": (lambda t: f"/arenden/{t.case.pk}/samtycke/{t.consent.pk}/dokument/", _CASE_PAGE),
+    # Meetings: the list shows each user their own teams' meetings, so it opens for everyone signed in.
+    "meetings:list": (lambda t: "/moten/", _LOGIN_FIRST),
+    "meetings:detail": (lambda t: f"/moten/{t.meeting.pk}/", _TEAM_MEETING),
+    "meetings:ics": (lambda t: f"/moten/{t.meeting.pk}/hlt-mote.ics", _TEAM_MEETING),
+    "meetings:move": (lambda t: f"/moten/{t.meeting.pk}/flytta/", _MEETING_COORDINATOR),
+    "meetings:cancel": (lambda t: f"/moten/{t.meeting.pk}/stall-in/", _MEETING_COORDINATOR),
+    "meetings:attendance": (lambda t: f"/moten/{t.meeting.pk}/narvaro/", _MEETING_COORDINATOR),
+    "meetings:close": (lambda t: f"/moten/{t.meeting.pk}/stang/", _MEETING_COORDINATOR),
+    # Addenda belong to closed minutes: on an open meeting the page sends the user back to it.
+    "meetings:addendum": (lambda t: f"/moten/{t.meeting.pk}/tillagg/", {**_TEAM_MEETING, **_TEAM_REDIRECTED}),
+    "meetings:agenda_lock": (lambda t: f"/moten/{t.meeting.pk}/dagordning/las/", _POST_ONLY),
+    "meetings:item_reorder": (lambda t: f"/moten/{t.meeting.pk}/dagordning/{t.item.pk}/ordning/", _POST_ONLY),
+    # An agenda item names a child: the case policy decides (the case before consent, see above).
+    "meetings:item": (lambda t: f"/moten/{t.meeting.pk}/dagordning/{t.item.pk}/", _ITEM_PAGE),
+    "meetings:item_remove": (lambda t: f"/moten/{t.meeting.pk}/dagordning/{t.item.pk}/ta-bort/", _ITEM_PAGE),
+    "meetings:minutes": (
+        lambda t: f"/moten/{t.meeting.pk}/dagordning/{t.item.pk}/protokoll/",
+        {**_MEETING_COORDINATOR, "member": 403},
+    ),
+    # A case without consent in force cannot go on an agenda: those who see it are sent back to it.
+    "meetings:agenda_add": (
+        lambda t: f"/arenden/{t.case.pk}/dagordning/",
+        {**_CASE_PAGE, "member": 302, "coordinator": 302},
+    ),
+    "meetings:calendar": (lambda t: "/kalender/", _LOGIN_FIRST),
+    # The token is the login of a calendar feed; an unknown one is not found, whoever asks.
+    "meetings:feed": (lambda t: "/kalender/okand-nyckel.ics", dict.fromkeys(PERSONAS, 404)),
+    "meetings:my_feedback": (lambda t: "/aterkopplingar/", _LOGIN_FIRST),
+    # Recording feedback is for the contact person (member) and the coordinator.
+    "meetings:feedback": (lambda t: f"/aterkopplingar/{t.discussed_item.pk}/", _CASE_PAGE),
+    "meetings:letter": (lambda t: f"/aterkopplingar/{t.discussed_item.pk}/brev.pdf", _CASE_PAGE),
 }
 THIRD_PARTY_PREFIXES = ("admin:", "set_language", "account_", "mfa_", "socialaccount_", "usersessions_", "openid_")
 
@@ -112,7 +155,29 @@ def targets(team, case, colleague, private_dir):
         document=SimpleUploadedFile("underskrift.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"),
         today=today,
     )
-    return SimpleNamespace(team=team, case=case, guardian=guardian, consent=consent, colleague=colleague)
+    meeting = MeetingFactory(team=team)
+    item = AgendaItem.objects.create(meeting=meeting, case=case, added_by=case.initiator)
+    # An earlier meeting discussed the case: its contact person (member) owes the family feedback.
+    held = MeetingFactory(team=team, day=today - timedelta(days=2), status=MeetingStatus.CLOSED)
+    deadline = deadline_open(case=case, kind=DeadlineKind.FEEDBACK, responsible=case.initiator, due_date=today)
+    discussed_item = AgendaItem.objects.create(
+        meeting=held,
+        case=case,
+        added_by=case.initiator,
+        state=ItemState.DISCUSSED,
+        contact_person=case.initiator,
+        deadline=deadline,
+    )
+    return SimpleNamespace(
+        team=team,
+        case=case,
+        guardian=guardian,
+        consent=consent,
+        colleague=colleague,
+        meeting=meeting,
+        item=item,
+        discussed_item=discussed_item,
+    )
 
 
 def test_it_has_an_expectation_for_every_view_of_ours():

@@ -1,0 +1,159 @@
+"""Deadlines that the database keeps: open one, meet it, and the sweep that reminds and escalates.
+
+A deadline has steps: a reminder to the responsible person some days before the due date and on
+it (HLT_FEEDBACK_REMINDER_DAYS, at HLT_REMINDER_HOUR Stockholm time), then, once it is overdue, a
+notice to them and an escalation to the team's coordinators and local process leaders. Beat runs
+the sweep every few minutes. Each step is claimed under a row lock (skip_locked, so sweeps that
+overlap share the work) and notified with a unique key per step, so a step is taken at most once;
+its e-mail goes through the notification outbox, so a lost broker or a killed worker delays it and
+never loses it.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import Case, CaseStatus, Deadline, DeadlineKind
+from hlt.workdays import add_working_days, local_datetime
+from notifications.models import Kind
+from notifications.services import notify
+from teams.models import DayCount, Municipality, ProcessLeaderScope, Role, TeamMembership
+
+# The HLT promise: the family hears from the team within a week of the meeting.
+FEEDBACK_DAYS = 7
+OVERDUE = "overdue"
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    at: datetime
+
+
+def feedback_due_date(meeting_day: date, municipality: Municipality) -> date:
+    """Seven days after the meeting, in calendar days or, where the municipality chose so, working days."""
+    if municipality.feedback_days == DayCount.WORKING:
+        return add_working_days(meeting_day, FEEDBACK_DAYS)
+    return meeting_day + timedelta(days=FEEDBACK_DAYS)
+
+
+def deadline_steps(deadline: Deadline) -> list[Step]:
+    """The reminders before and on the due date, in time order, then the escalation when overdue."""
+    at = time(settings.HLT_REMINDER_HOUR)
+    reminders = [
+        Step(f"reminder-{days}", local_datetime(deadline.due_date - timedelta(days=days), at))
+        for days in sorted(settings.HLT_FEEDBACK_REMINDER_DAYS, reverse=True)
+    ]
+    return [*reminders, Step(OVERDUE, deadline.due_at)]
+
+
+def deadline_open(*, case: Case, kind: str, responsible, due_date: date) -> Deadline:
+    """Open a deadline due at the end of `due_date` (Stockholm). Call inside the caller's transaction."""
+    deadline = Deadline(
+        case=case,
+        kind=kind,
+        responsible=responsible,
+        due_date=due_date,
+        due_at=local_datetime(due_date + timedelta(days=1)),
+    )
+    deadline.next_step_at = deadline_steps(deadline)[0].at
+    deadline.save()
+    return deadline
+
+
+def deadline_complete(*, deadline: Deadline, actor) -> None:
+    """Mark the deadline met; no more reminders. Refuses one that is met already (a second submit)."""
+    now = timezone.now()
+    met = Deadline.objects.filter(pk=deadline.pk, completed_at__isnull=True).update(
+        completed_at=now, completed_by=actor, next_step_at=None
+    )
+    if met != 1:
+        raise ValidationError(_("This has already been recorded."))
+    deadline.completed_at, deadline.completed_by, deadline.next_step_at = now, actor, None
+
+
+# Which notice each step gives, per kind of deadline: (before the day, on the day, overdue, escalated).
+NOTICES = {
+    DeadlineKind.FEEDBACK: (
+        Kind.FEEDBACK_DUE_SOON,
+        Kind.FEEDBACK_DUE_TODAY,
+        Kind.FEEDBACK_OVERDUE,
+        Kind.FEEDBACK_ESCALATED,
+    ),
+}
+# Where the responsible person acts on each kind of deadline.
+RESPONSIBLE_LINKS = {DeadlineKind.FEEDBACK: "meetings:my_feedback"}
+
+
+def _escalation_recipients(case: Case, cache: dict) -> list:
+    """The case's team coordinators and the process leaders of its municipality or area (not the
+    regional ones: a local leader can act). Cached per team for one sweep batch."""
+    team = case.team
+    if team.pk not in cache:
+        memberships = TeamMembership.objects.filter(team=team, role=Role.COORDINATOR, user__is_active=True)
+        scopes = ProcessLeaderScope.objects.filter(
+            Q(municipality_id=team.area.municipality_id) | Q(area_id=team.area_id), user__is_active=True
+        )
+        coordinators = [membership.user for membership in memberships.select_related("user")]
+        leaders = [scope.user for scope in scopes.select_related("user")]
+        cache[team.pk] = (coordinators, leaders)
+    return cache[team.pk]
+
+
+def _take_step(deadline: Deadline, step: Step, cache: dict) -> None:
+    soon, today, overdue, escalated = NOTICES[deadline.kind]
+    key = f"deadline:{deadline.pk}:{step.name}"
+    mine = reverse(RESPONSIBLE_LINKS[deadline.kind])
+    if step.name != OVERDUE:
+        kind = today if step.at.date() >= deadline.due_date else soon
+        notify(recipients=[deadline.responsible], kind=kind, key=key, link=mine)
+        return
+    notify(recipients=[deadline.responsible], kind=overdue, key=key, link=mine)
+    coordinators, leaders = _escalation_recipients(deadline.case, cache)
+    case_link = reverse("cases:detail", args=[deadline.case_id])
+    notify(recipients=coordinators, kind=escalated, key=key, link=case_link)
+    # Process leaders see figures, never a case: their link leads to their start page.
+    notify(recipients=leaders, kind=escalated, key=key, link=reverse("home"))
+
+
+def deadline_sweep(*, now: datetime, batch_size: int = 200) -> int:
+    """Take every deadline step whose time has come; returns how many steps were taken.
+
+    When several steps of one deadline have passed (a meeting closed late, or the sweep was down),
+    only the latest is taken: a reminder that the feedback is due in two days is no use once it is
+    overdue. Rows are locked in primary-key order and skipped when another sweep holds them.
+    """
+    taken = 0
+    recipients_cache: dict = {}
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Deadline.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(completed_at__isnull=True, next_step_at__lte=now)
+                .select_related("responsible", "case__team__area")
+                .order_by("pk")[:batch_size]
+            )
+            if not batch:
+                return taken
+            for deadline in batch:
+                if deadline.case.status == CaseStatus.CLOSED:
+                    # A closed case owes no feedback: no more reminders (the deadline stays unmet).
+                    deadline.next_step_at = None
+                    continue
+                steps = deadline_steps(deadline)
+                due = [i for i in range(deadline.next_step, len(steps)) if steps[i].at <= now]
+                if due:
+                    _take_step(deadline, steps[due[-1]], recipients_cache)
+                    deadline.next_step = due[-1] + 1
+                    taken += 1
+                # The steps may have changed with the settings: act again at the next one, if any.
+                upcoming = [step.at for step in steps[deadline.next_step :] if step.at > now]
+                deadline.next_step_at = upcoming[0] if upcoming else None
+            Deadline.objects.bulk_update(batch, ["next_step", "next_step_at"])

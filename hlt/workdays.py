@@ -1,0 +1,47 @@
+"""Swedish calendar arithmetic in Europe/Stockholm: working days and local times.
+
+Meetings avoid the days when Swedish workplaces are closed, and a municipality may count the
+feedback deadline in working days. Besides the public holidays (the `holidays` package) that means
+weekends and the three eves that are treated as holidays in practice: midsummer, Christmas and New
+Year's Eve.
+"""
+
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+
+import holidays
+from django.utils import timezone
+
+
+@lru_cache(maxsize=64)
+def _closed_days(year: int) -> frozenset[date]:
+    public = holidays.Sweden(years=year, include_sundays=False)
+    midsummer_day = next(day for day, name in public.items() if "Midsummer" in name)
+    eves = {midsummer_day - timedelta(days=1), date(year, 12, 24), date(year, 12, 31)}
+    return frozenset(public) | eves
+
+
+def is_working_day(day: date) -> bool:
+    """Monday to Friday, and neither a public holiday nor one of the eves kept as one."""
+    return day.weekday() < 5 and day not in _closed_days(day.year)
+
+
+def next_working_day(day: date) -> date:
+    """`day` itself when it is a working day, else the first working day after it."""
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def add_working_days(day: date, count: int) -> date:
+    """The date `count` working days after `day` (the start day itself does not count)."""
+    while count > 0:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            count -= 1
+    return day
+
+
+def local_datetime(day: date, at: time = time(0)) -> datetime:
+    """An aware datetime for a wall-clock time on `day` in the project's time zone (Stockholm)."""
+    return timezone.make_aware(datetime.combine(day, at))
