@@ -27,6 +27,7 @@ from consent.services import (
     consent_withdraw,
     default_valid_until,
 )
+from hlt.demo_meetings import seed_meetings
 from teams.models import (
     Area,
     ManagementGroupMembership,
@@ -365,6 +366,81 @@ DEMO_CASES = [
 ]
 
 
+# Stories that meet the team (hlt/demo_meetings.py takes them on from "ready").
+MEETING_STORIES = ("on_agenda", "feedback_due", "feedback_overdue", "feedback_given")
+DEMO_CASES += [
+    DemoCase(
+        story="on_agenda",
+        first_name="Elias",
+        last_name="Nyström",
+        birth="20140905",
+        serial=982,
+        initiator=MEMBER,
+        started_days_ago=12,
+        preschool=False,
+        reasons=("learning", "health"),
+        reason_description="Svårt att komma till skolan på morgnarna och ont i magen flera dagar i veckan.",
+        family_view="Föräldrarna vill förstå vad som gör morgnarna så svåra.",
+        child_view="Elias vill ha en lugnare plats att börja dagen på.",
+        guardians=(
+            DemoGuardian("Karin", "Nyström", Relation.MOTHER, "19830417", 984, "070-1740616"),
+            DemoGuardian("Johan", "Nyström", Relation.FATHER, "19820221", 985, "070-1740617"),
+        ),
+    ),
+    DemoCase(
+        story="feedback_due",
+        first_name="Ida",
+        last_name="Sundqvist",
+        birth="20180622",
+        serial=986,
+        initiator=COORDINATOR,
+        started_days_ago=30,
+        preschool=True,
+        reasons=("safety",),
+        reason_description="Förskolan och BVC ser en orolig flicka efter en separation i familjen.",
+        family_view="Mamman vill ha stöd i hur hon pratar med Ida om separationen.",
+        child_view="",
+        guardians=(
+            DemoGuardian("Maria", "Sundqvist", Relation.MOTHER, "19900802", 987, "070-1740618"),
+            DemoGuardian("Oskar", "Sundqvist", Relation.FATHER, "19881130", 988, "070-1740619"),
+        ),
+    ),
+    DemoCase(
+        story="feedback_overdue",
+        first_name="Leo",
+        last_name="Marklund",
+        birth="20130310",
+        serial=989,
+        initiator=MEMBER,
+        started_days_ago=70,
+        preschool=False,
+        reasons=("health", "safety"),
+        reason_description="Leo har dragit sig undan kamraterna och skolsköterskan ser tecken på sömnproblem.",
+        family_view="Pappan vill att skolan och hälsocentralen pratar ihop sig.",
+        child_view="Leo vill få prata med någon utan att föräldrarna är med varje gång.",
+        guardians=(DemoGuardian("Mats", "Marklund", Relation.FATHER, "19750915", 990, "070-1740620"),),
+    ),
+    DemoCase(
+        story="feedback_given",
+        first_name="Alva",
+        last_name="Öberg",
+        birth="20160128",
+        serial=991,
+        initiator=MEMBER,
+        started_days_ago=75,
+        preschool=False,
+        reasons=("learning",),
+        reason_description="Alva har svårt med läsningen och tappar motivationen i skolan.",
+        family_view="Föräldrarna vill veta om det kan vara dyslexi och hur de kan hjälpa hemma.",
+        child_view="Alva tycker att det är pinsamt att läsa högt.",
+        guardians=(
+            DemoGuardian("Elin", "Öberg", Relation.MOTHER, "19870709", 992, "070-1740621"),
+            DemoGuardian("Viktor", "Öberg", Relation.FATHER, "19860312", 993, "070-1740622"),
+        ),
+    ),
+]
+
+
 def _consent(spec: DemoCase, case: Case, actor, adult, units: dict, *, valid_from: date, today: date, **extra):
     """A signed paper form (no scan uploaded) for the usual parties and categories of the case."""
     kinds = (
@@ -399,7 +475,7 @@ def _tell(spec: DemoCase, case: Case, guardians: list, users: dict, units: dict,
 
     if spec.story == "awaiting_consent":
         consent(guardians[0])  # the father has not sent his form back yet
-    elif spec.story in ("ready", "protected"):
+    elif spec.story in ("ready", "protected", *MEETING_STORIES):
         for adult in guardians:
             consent(adult)
     elif spec.story == "withdrawn":
@@ -479,6 +555,10 @@ def _seed_cases(team: Team, units: dict, users: dict, today: date) -> None:
         _tell(spec, case, guardians, users, units, today)
 
 
+def _story_case(spec: DemoCase, team: Team, today: date) -> Case:
+    return Case.objects.get(team=team, child__identity_number=parse_national_id(spec.number, today=today).number)
+
+
 @transaction.atomic
 def seed_demo() -> dict[str, int]:
     """Create (or complete) the demo structure and accounts; returns row counts for the summary."""
@@ -538,7 +618,15 @@ def seed_demo() -> dict[str, int]:
         user=_user("ledning.alidhem@hlt.example", next(names)), area=alidhem.area
     )
     users = {user.email: user for user in User.objects.filter(memberships__team=alidhem)}
-    _seed_cases(alidhem, alidhem_units, users, timezone.localdate())
+    today = timezone.localdate()
+    _seed_cases(alidhem, alidhem_units, users, today)
+    seed_meetings(
+        teams=[team for team, _units in teams.values()],
+        cases={spec.story: _story_case(spec, alidhem, today) for spec in DEMO_CASES if spec.story in MEETING_STORIES},
+        coordinator=users[COORDINATOR],
+        contact_person=users[MEMBER],
+        today=today,
+    )
     return {
         "municipalities": Municipality.objects.count(),
         "areas": Area.objects.count(),

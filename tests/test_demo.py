@@ -7,11 +7,12 @@ from django.utils import timezone
 from access import policy
 from accounts.models import User
 from cases.identity import parse_national_id
-from cases.models import Adult, Case, CaseEvent, CaseStatus, Child, ClosureReason, ProtectionLevel
+from cases.models import Adult, Case, CaseEvent, CaseStatus, Child, ClosureReason, Deadline, ProtectionLevel
 from consent.models import Consent, ConsentException, Method
 from consent.selectors import GuardianState, consent_state
 from consent.services import consent_expiry_sweep
 from hlt.demo import DEMO_ACCOUNTS, DEMO_CASES, demo_personnummer, seed_demo
+from meetings.models import AgendaItem, ItemState, Meeting, MeetingStatus
 from teams.models import Area, Municipality, Team
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,20 @@ pytestmark = pytest.mark.django_db
 
 def _demo_counts() -> tuple[int, ...]:
     return tuple(
-        model.objects.count() for model in (User, Team, Child, Adult, Case, Consent, ConsentException, CaseEvent)
+        model.objects.count()
+        for model in (
+            User,
+            Team,
+            Child,
+            Adult,
+            Case,
+            Consent,
+            ConsentException,
+            CaseEvent,
+            Meeting,
+            AgendaItem,
+            Deadline,
+        )
     )
 
 
@@ -177,3 +191,49 @@ def test_it_prints_the_demo_accounts_and_a_code(settings, capsys):
     out = capsys.readouterr().out
     assert "medlem@hlt.example" in out
     assert "Current two-factor code" in out
+
+
+def test_every_team_meets_monthly_on_a_schedule_with_meetings_ahead():
+    seed_demo()
+    now = timezone.now()
+    for team in Team.objects.all():
+        assert team.schedule.is_active
+        assert team.meetings.filter(starts_at__gt=now, status=MeetingStatus.PLANNED).count() >= 5
+
+
+def test_a_case_waits_on_the_agenda_of_the_next_meeting():
+    seed_demo()
+    case = _demo_case("on_agenda")
+    item = case.agenda_items.get(state=ItemState.PLANNED)
+    assert case.status == CaseStatus.ON_AGENDA
+    assert item.meeting.starts_at > timezone.now()
+    assert item.family_attends
+
+
+def test_the_last_meeting_was_closed_and_its_feedback_is_due_within_the_week():
+    seed_demo()
+    case = _demo_case("feedback_due")
+    item = case.agenda_items.get(state=ItemState.DISCUSSED)
+    assert case.status == CaseStatus.DISCUSSED
+    assert item.meeting.status == MeetingStatus.CLOSED
+    assert item.contact_person.email == "medlem@hlt.example"
+    assert item.deadline.is_open
+    assert item.deadline.due_date >= timezone.localdate()
+    assert item.deadline.due_date == timezone.localdate(item.meeting.starts_at) + timedelta(days=7)
+
+
+def test_a_family_from_the_month_before_still_waits_for_its_feedback():
+    seed_demo()
+    case = _demo_case("feedback_overdue")
+    deadline = case.deadlines.get()
+    assert deadline.is_open
+    assert deadline.due_at < timezone.now()
+
+
+def test_a_family_from_the_month_before_has_had_its_feedback():
+    seed_demo()
+    case = _demo_case("feedback_given")
+    item = case.agenda_items.get(state=ItemState.DISCUSSED)
+    assert case.status == CaseStatus.FEEDBACK_GIVEN
+    assert not item.deadline.is_open
+    assert item.feedback_on >= timezone.localdate(item.meeting.starts_at)
