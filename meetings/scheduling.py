@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import CaseStatus
+from cases.models import Case, CaseStatus
 from cases.services import case_event_record, case_transition
 from hlt.workdays import is_working_day, local_datetime, next_working_day
 from meetings.models import (
@@ -339,9 +339,12 @@ def meeting_cancel(*, meeting: Meeting, actor, reason: str, now: datetime) -> Me
     if timezone.localdate(meeting.starts_at) < timezone.localdate(now):
         raise ValidationError(_("The meeting has already taken place; it can no longer be cancelled."))
 
+    planned = AgendaItem.objects.filter(meeting=meeting, state=ItemState.PLANNED)
+    # Cases before items, as everywhere (meetings/services.py): a consent change locks the case and
+    # then takes its item off the agenda, so the opposite order could deadlock with it.
+    list(Case.objects.select_for_update().filter(pk__in=planned.values("case")).order_by("pk"))
     items = list(
-        AgendaItem.objects.select_for_update(of=("self",))
-        .filter(meeting=meeting, state=ItemState.PLANNED)
+        planned.select_for_update(of=("self",))
         .select_related("case")
         .order_by("position", "pk")
     )
