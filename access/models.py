@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AppendOnlyError(Exception):
@@ -14,7 +15,8 @@ class LogAction(models.TextChoices):
     SEARCH = "search", _("Search")
     CREATE = "create", _("Create")
     UPDATE = "update", _("Update")
-    DELETE = "delete", _("Delete")
+    # With a context: a bare "Delete" is also Django's own label (formset rows), translated otherwise.
+    DELETE = "delete", pgettext_lazy("access-log action", "Delete")
     EXPORT = "export", _("Export")
     PRINT = "print", _("Print")
 

@@ -57,22 +57,6 @@ class MeetingAdmin(admin.ModelAdmin):
     show_full_result_count = False
     # Everything but the place is read-only: times change through the coordinator's "move", which
     # notifies the team; attendance and minutes belong to the meeting page.
-    readonly_fields = [
-        "team",
-        "month",
-        "starts_at",
-        "ends_at",
-        "agenda_closes_at",
-        "status",
-        "rescheduled",
-        "cancel_reason",
-        "sequence",
-        "agenda_locked_at",
-        "guests_present",
-        "closed_at",
-        "closed_by",
-        "created_at",
-    ]
     fields = [
         "team",
         "month",
@@ -90,6 +74,7 @@ class MeetingAdmin(admin.ModelAdmin):
         "closed_by",
         "created_at",
     ]
+    readonly_fields = [name for name in fields if name != "place"]
 
     def has_add_permission(self, request):
         return False

@@ -343,11 +343,7 @@ def meeting_cancel(*, meeting: Meeting, actor, reason: str, now: datetime) -> Me
     # Cases before items, as everywhere (meetings/services.py): a consent change locks the case and
     # then takes its item off the agenda, so the opposite order could deadlock with it.
     list(Case.objects.select_for_update().filter(pk__in=planned.values("case")).order_by("pk"))
-    items = list(
-        planned.select_for_update(of=("self",))
-        .select_related("case")
-        .order_by("position", "pk")
-    )
+    items = list(planned.select_for_update(of=("self",)).select_related("case").order_by("position", "pk"))
     moved_to = (
         Meeting.objects.select_for_update()
         .filter(

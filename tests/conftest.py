@@ -8,6 +8,7 @@ administrator. Everyone but `no_mfa_user` has a TOTP authenticator.
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from hlt.celery import app
 from teams.models import Role
@@ -110,6 +111,15 @@ def eager_tasks():
 
 
 @pytest.fixture
+def english(client):
+    """Messages and pages in English, so tests compare them with their msgids whatever the Swedish
+    catalogue says (the portal itself is Swedish first)."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
 def private_dir(settings, tmp_path):
     """Uploaded documents go to a folder of the test's own."""
     settings.HLT_PRIVATE_DIR = tmp_path / "private"
@@ -130,24 +140,6 @@ def case(team, member):
 @pytest.fixture
 def consented_case(case, member):
     """`case` with both guardians' consent recorded: in force, ready for a meeting."""
-    from django.utils import timezone
+    from tests.factories import consent_all
 
-    from consent.services import consent_record, default_valid_until
-
-    today = timezone.localdate()
-    units = list(case.team.area.units.all()) or [case.initiator_unit]
-    case.team.area.units.add(*units)
-    for adult in case.child.adults.filter(is_guardian=True):
-        consent_record(
-            case=case,
-            actor=member,
-            adult=adult,
-            parties=units,
-            categories=["category_school", "category_mental_health"],
-            valid_from=today,
-            valid_until=default_valid_until(today),
-            method="paper",
-            today=today,
-        )
-    case.refresh_from_db()
-    return case
+    return consent_all(case, actor=member)

@@ -217,3 +217,27 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     ends_at = factory.LazyAttribute(lambda o: local_datetime(o.day, datetime.time(15, 30)))
     place = "Ålidhems hälsocentral, rum 3"
     agenda_closes_at = factory.LazyAttribute(lambda o: local_datetime(o.day - datetime.timedelta(days=7)))
+
+
+def consent_all(case: Case, *, actor) -> Case:
+    """Every guardian's paper consent on `case` from today, for the area's units (the initiator's unit
+    when the area has none yet): in force, so the case is ready for a meeting."""
+    from consent.services import consent_record, default_valid_until
+
+    today = timezone.localdate()
+    units = list(case.team.area.units.all()) or [case.initiator_unit]
+    case.team.area.units.add(*units)
+    for adult in case.child.adults.filter(is_guardian=True):
+        consent_record(
+            case=case,
+            actor=actor,
+            adult=adult,
+            parties=units,
+            categories=["category_school", "category_mental_health"],
+            valid_from=today,
+            valid_until=default_valid_until(today),
+            method="paper",
+            today=today,
+        )
+    case.refresh_from_db()
+    return case

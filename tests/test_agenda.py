@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from cases.models import Case, CaseEvent, CaseStatus, ClosureReason
 from cases.services import case_close
@@ -30,14 +30,7 @@ from meetings.services import (
 from notifications.models import Kind, Notification
 from tests.factories import AdultFactory, CaseFactory, MeetingFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """Refusals are compared with their English msgids, whatever the Swedish catalogue says."""
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

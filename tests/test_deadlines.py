@@ -24,7 +24,8 @@ from notifications.models import Kind, Notification
 from teams.models import DayCount
 from tests.factories import CaseFactory, ScopeFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 UTC = ZoneInfo("UTC")

@@ -16,7 +16,7 @@ from meetings.feedback import feedback_record
 from meetings.models import AgendaItem, FamilyAnswer, FeedbackMethod
 from tests.feedback_helpers import closed_meeting, consented_case_of, discussed_item
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from cases.models import Case, CaseEvent, CaseStatus, Deadline, DeadlineKind
 from consent.models import Consent, WithdrawalMethod
@@ -29,7 +29,7 @@ from meetings.services import (
 from teams.models import DayCount
 from tests.factories import AdultFactory, CaseFactory, MeetingFactory, UnitFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 MEETING_DAY = date(2027, 12, 21)
@@ -41,13 +41,6 @@ AFTER = STARTS + timedelta(hours=3)
 @pytest.fixture(autouse=True)
 def _clock():
     with time_machine.travel(datetime(2027, 12, 1, 10, tzinfo=STOCKHOLM), tick=False):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """Refusals are compared with their English msgids, whatever the Swedish catalogue says."""
-    with translation.override("en"):
         yield
 
 

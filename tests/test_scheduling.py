@@ -255,9 +255,9 @@ def test_it_keeps_and_reports_a_meeting_with_cases_in_a_month_newly_paused(team,
     assert Meeting.objects.filter(pk=march.pk).exists()
 
 
-def test_it_applies_a_schedule_saved_in_the_admin(client, admin_user, team):
-    client.force_login(admin_user)
-    form = {
+def _schedule_form(team, **fields) -> dict:
+    """The admin's schedule form: the second Tuesday, 13:00-15:30, plus `fields`."""
+    return {
         "team": team.pk,
         "week_of_month": 2,
         "weekday": 1,
@@ -266,9 +266,13 @@ def test_it_applies_a_schedule_saved_in_the_admin(client, admin_user, team):
         "place": "Rum 3",
         "agenda_cutoff_days": 7,
         "holiday_rule": "move",
-        "paused_months": "7",
-        "is_active": "on",
+        **fields,
     }
+
+
+def test_it_applies_a_schedule_saved_in_the_admin(client, admin_user, team):
+    client.force_login(admin_user)
+    form = _schedule_form(team, paused_months="7", is_active="on")
 
     response = client.post(reverse("admin:meetings_meetingschedule_add"), form, follow=True)
 
@@ -278,17 +282,7 @@ def test_it_applies_a_schedule_saved_in_the_admin(client, admin_user, team):
 
 def test_it_refuses_bad_paused_months_in_the_admin(client, admin_user, team):
     client.force_login(admin_user)
-    form = {
-        "team": team.pk,
-        "week_of_month": 2,
-        "weekday": 1,
-        "start_time": "13:00",
-        "end_time": "15:30",
-        "place": "Rum 3",
-        "agenda_cutoff_days": 7,
-        "holiday_rule": "move",
-        "paused_months": "13",
-    }
+    form = _schedule_form(team, paused_months="13")
 
     response = client.post(reverse("admin:meetings_meetingschedule_add"), form)
 

@@ -11,31 +11,36 @@ CATALOGUE = Path(__file__).resolve().parent.parent / "locale" / "sv" / "LC_MESSA
 
 
 def _entries():
-    """(msgid, [msgstr...], fuzzy) for every entry of the Swedish .po file."""
+    """(context, msgid, [msgstr...], fuzzy) for every entry of the Swedish .po file."""
     for block in (CATALOGUE / "django.po").read_text(encoding="utf-8").split("\n\n"):
         fields, key, fuzzy = {}, None, False
         for line in block.splitlines():
             if line.startswith("#,") and "fuzzy" in line:
                 fuzzy = True
-            match = re.match(r'^(msgid|msgid_plural|msgstr(?:\[\d\])?) (".*")$', line)
+            match = re.match(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d\])?) (".*")$', line)
             if match:
                 key = match.group(1)
                 fields[key] = ast.literal_eval(match.group(2))
             elif line.startswith('"') and key:
                 fields[key] += ast.literal_eval(line)
         if fields.get("msgid"):
-            yield fields["msgid"], [v for k, v in fields.items() if k.startswith("msgstr")], fuzzy
+            msgstrs = [v for k, v in fields.items() if k.startswith("msgstr")]
+            yield fields.get("msgctxt"), fields["msgid"], msgstrs, fuzzy
 
 
 def test_it_translates_every_string_to_swedish():
-    untranslated = [msgid for msgid, msgstrs, fuzzy in _entries() if fuzzy or not all(msgstrs)]
+    untranslated = [msgid for _context, msgid, msgstrs, fuzzy in _entries() if fuzzy or not all(msgstrs)]
     assert untranslated == []
 
 
 def test_it_ships_a_compiled_catalogue_that_matches_the_source():
     with (CATALOGUE / "django.mo").open("rb") as compiled:
         translations = gettext.GNUTranslations(compiled)
-    stale = [msgid for msgid, msgstrs, _ in _entries() if translations.gettext(msgid) != msgstrs[0]]
+    stale = [
+        msgid
+        for context, msgid, msgstrs, _ in _entries()
+        if (translations.pgettext(context, msgid) if context else translations.gettext(msgid)) != msgstrs[0]
+    ]
     assert stale == [], "run `make messages` to compile the catalogue"
 
 

@@ -13,7 +13,8 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
-from tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET
+from teams.models import PrincipalType, UnitKind
+from tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET, UnitFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -54,6 +55,27 @@ def page(browser, live_server, transactional_db):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def area_units(team, member):
+    """The team's area: a regional health centre, a municipal school and the member's own unit."""
+    municipality = team.area.municipality
+    health_centre = UnitFactory(
+        name="Ålidhems hälsocentral",
+        kind=UnitKind.HEALTH_CENTRE,
+        principal_type=PrincipalType.REGION,
+        municipality=municipality,
+    )
+    school = UnitFactory(
+        name="Ålidhemsskolan",
+        kind=UnitKind.SCHOOL,
+        principal_type=PrincipalType.MUNICIPALITY,
+        municipality=municipality,
+    )
+    home_unit = member.memberships.get(team=team).home_unit
+    team.area.units.add(health_centre, school, home_unit)
+    return {"health_centre": health_centre, "school": school, "home_unit": home_unit}
 
 
 def check_a11y(page) -> None:

@@ -17,9 +17,8 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from pypdf import PdfReader
 
 from cases.models import Adult, Case
-from teams.models import PrincipalType, UnitKind
 from tests.browser.conftest import check_a11y, login, submit
-from tests.factories import TEST_TOTP_SECRET, UnitFactory
+from tests.factories import TEST_TOTP_SECRET
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,27 +27,6 @@ AWAITING_CONSENT = re.compile(r"Väntar på samtycke|Awaiting consent")
 READY = re.compile(r"Klar för möte|Ready for a meeting")
 NOT_IN_FORCE = re.compile(r"Samtycket gäller inte|The consent is not in force")
 NOT_FOUND = re.compile(r"Sidan finns inte|Page not found")
-
-
-@pytest.fixture
-def area_units(team, member):
-    """The team's area: a regional health centre, a municipal school and the member's own unit."""
-    municipality = team.area.municipality
-    health_centre = UnitFactory(
-        name="Ålidhems hälsocentral",
-        kind=UnitKind.HEALTH_CENTRE,
-        principal_type=PrincipalType.REGION,
-        municipality=municipality,
-    )
-    school = UnitFactory(
-        name="Ålidhemsskolan",
-        kind=UnitKind.SCHOOL,
-        principal_type=PrincipalType.MUNICIPALITY,
-        municipality=municipality,
-    )
-    home_unit = member.memberships.get(team=team).home_unit
-    team.area.units.add(health_centre, school, home_unit)
-    return {"health_centre": health_centre, "school": school, "home_unit": home_unit}
 
 
 HOME = re.compile(r"^https?://[^/]+/$")
