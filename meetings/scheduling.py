@@ -299,9 +299,16 @@ def meeting_move(*, meeting: Meeting, actor, starts_at: datetime, ends_at: datet
     meeting.sequence += 1
     meeting.save(update_fields=[*TIME_FIELDS, "rescheduled", "sequence"])
 
-    items = list(AgendaItem.objects.filter(meeting=meeting, state=ItemState.PLANNED).select_related("case"))
+    planned = AgendaItem.objects.filter(meeting=meeting, state=ItemState.PLANNED)
+    # Cases before items, as in meeting_cancel: the order consent changes lock them in.
+    cases = Case.objects.select_for_update().filter(pk__in=planned.values("case")).order_by("pk")
+    day = timezone.localdate(starts_at)
+    lapsing = {case.pk for case in cases if case.consent_in_force_until is None or case.consent_in_force_until < day}
+    items = list(planned.select_related("case"))
     for item in items:
         case_event_record(case=item.case, actor=actor, action="meeting.move", meeting_id=str(meeting.pk))
+        if item.case_id in lapsing:
+            _take_off_for_consent(item, actor)
     notify(
         recipients=_concerned(meeting, items, actor),
         kind=Kind.MEETING_MOVED,
@@ -309,6 +316,20 @@ def meeting_move(*, meeting: Meeting, actor, starts_at: datetime, ends_at: datet
         link=reverse("meetings:detail", args=[meeting.pk]),
     )
     return meeting
+
+
+def _take_off_for_consent(item: AgendaItem, actor) -> None:
+    """A case whose consent ends before the meeting's new day cannot be discussed there: it leaves
+    the agenda, ready for an earlier meeting or a renewed consent, and whoever put it there is told."""
+    item.state, item.removed_at, item.removal_reason = ItemState.REMOVED, timezone.now(), RemovalReason.CONSENT
+    item.save(update_fields=["state", "removed_at", "removal_reason"])
+    case_transition(case=item.case, to=CaseStatus.READY, actor=actor)
+    notify(
+        recipients=[item.added_by],
+        kind=Kind.AGENDA_REMOVED,
+        key=f"agenda-removed:{item.pk}",
+        link=reverse("meetings:detail", args=[item.meeting_id]),
+    )
 
 
 @dataclass(frozen=True)

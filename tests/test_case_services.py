@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from access.policy import visible
 from cases.identity import parse_national_id, parse_reserve_number
@@ -13,19 +13,12 @@ from cases.services import ChildDetails, case_close, case_start, case_transition
 from teams.models import PrincipalType, UnitKind
 from tests.factories import ChildFactory, UnitFactory, child_number
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 # Numbers from Skatteverket's test series, far from the factories' sequence.
 NEW_CHILD = child_number(6000)
 OTHER_CHILD = child_number(6001)
 BORN = date(2016, 5, 17)
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """Refusals are compared with their English msgids; the suite runs in Swedish."""
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

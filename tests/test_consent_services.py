@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from access.policy import visible
 from cases.models import Adult, Case, CaseStatus
@@ -18,18 +18,11 @@ from consent.services import adult_add, adult_update, consent_exception_grant, c
 from notifications.models import Kind, Notification
 from tests.factories import AdultFactory, UnitFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """Refusals are compared with their English msgids; the suite runs in Swedish."""
-    with translation.override("en"):
-        yield
 
 
 def _guardians(case) -> tuple[Adult, Adult]:

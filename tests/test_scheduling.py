@@ -12,25 +12,18 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from cases.models import CaseEvent, CaseStatus
+from cases.models import Case, CaseEvent, CaseStatus
 from meetings.models import AgendaItem, ItemState, Meeting, MeetingSchedule, MeetingStatus, RemovalReason
 from meetings.scheduling import meeting_cancel, meeting_day, meeting_move, meetings_generate, schedule_apply
 from notifications.models import Kind, Notification
 from tests.factories import CaseFactory, MeetingFactory, ScheduleFactory, TeamFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 TODAY = date(2027, 1, 4)
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """Refusals are compared with their English msgids; the suite runs in Swedish."""
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture(autouse=True)
@@ -57,8 +50,10 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=STOCKHOLM)
 
 
-def _on_agenda(meeting: Meeting, added_by, position: int = 0) -> AgendaItem:
-    case = CaseFactory(team=meeting.team, initiator=added_by, status=CaseStatus.ON_AGENDA)
+def _on_agenda(meeting: Meeting, added_by, position: int = 0, consent_until=date(2027, 12, 31)) -> AgendaItem:
+    case = CaseFactory(
+        team=meeting.team, initiator=added_by, status=CaseStatus.ON_AGENDA, consent_in_force_until=consent_until
+    )
     return AgendaItem.objects.create(meeting=meeting, case=case, added_by=added_by, position=position)
 
 
@@ -379,6 +374,21 @@ def test_it_keeps_the_agenda_with_the_moved_meeting_and_notes_it_on_the_case(tea
     assert (item.meeting_id, item.state) == (meeting.pk, ItemState.PLANNED)
     event = CaseEvent.objects.get(case=item.case, action="meeting.move")
     assert event.details == {"meeting_id": str(meeting.pk)}
+
+
+def test_it_takes_a_case_off_when_its_consent_ends_before_the_new_day(team, member, coordinator):
+    meeting = MeetingFactory(team=team, day=date(2027, 1, 12))
+    lapsing = _on_agenda(meeting, member, 0, consent_until=date(2027, 1, 15))
+    staying = _on_agenda(meeting, member, 1)
+
+    _move(meeting, coordinator, date(2027, 1, 20))
+
+    lapsing.refresh_from_db()
+    staying.refresh_from_db()
+    assert (lapsing.state, lapsing.removal_reason) == (ItemState.REMOVED, RemovalReason.CONSENT)
+    assert Case.objects.get(pk=lapsing.case_id).status == CaseStatus.READY
+    assert staying.state == ItemState.PLANNED
+    assert Notification.objects.filter(recipient=member, kind=Kind.AGENDA_REMOVED).count() == 1
 
 
 # --- Cancelling one meeting --------------------------------------------------------------------------
