@@ -9,6 +9,7 @@ its e-mail goes through the notification outbox, so a lost broker or a killed wo
 never loses it.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -79,6 +80,35 @@ def deadline_complete(*, deadline: Deadline, actor) -> None:
     deadline.completed_at, deadline.completed_by, deadline.next_step_at = now, actor, None
 
 
+def deadline_reschedule(*, deadline: Deadline, due_date: date) -> Deadline:
+    """Move an open deadline to `due_date` (its meeting moved); returns it, updated.
+
+    The steps follow the new date, but a step already taken is never taken again (its notice key is
+    per step, for the deadline's whole life): the sweep next acts at the first step not yet taken
+    whose new time is still to come. Reminders whose new time has passed are skipped, as the sweep
+    skips them; when even the overdue step has passed, that one is still owed and the next sweep
+    takes it. Refuses a met deadline. The row is locked, so a sweep running now finishes its step
+    first. Call inside the caller's transaction.
+    """
+    locked = Deadline.objects.select_for_update().get(pk=deadline.pk)
+    if locked.completed_at is not None:
+        raise ValidationError(_("The deadline has already been met; it can no longer be moved."))
+    now = timezone.now()
+    locked.due_date, locked.due_at = due_date, local_datetime(due_date + timedelta(days=1))
+    steps = deadline_steps(locked)
+    pending = range(min(locked.next_step, len(steps)), len(steps))
+    upcoming = [index for index in pending if steps[index].at > now]
+    if upcoming:
+        locked.next_step = upcoming[0]
+    elif pending:
+        locked.next_step = len(steps) - 1  # overdue already and not yet escalated
+    locked.next_step_at = steps[locked.next_step].at if locked.next_step < len(steps) else None
+    locked.save(update_fields=["due_date", "due_at", "next_step", "next_step_at"])
+    for name in ("due_date", "due_at", "next_step", "next_step_at"):
+        setattr(deadline, name, getattr(locked, name))
+    return deadline
+
+
 # Which notice each step gives, per kind of deadline: (before the day, on the day, overdue, escalated).
 NOTICES = {
     DeadlineKind.FEEDBACK: (
@@ -87,9 +117,19 @@ NOTICES = {
         Kind.FEEDBACK_OVERDUE,
         Kind.FEEDBACK_ESCALATED,
     ),
+    DeadlineKind.FOLLOW_UP: (
+        Kind.FOLLOW_UP_DUE_SOON,
+        Kind.FOLLOW_UP_DUE_TODAY,
+        Kind.FOLLOW_UP_OVERDUE,
+        Kind.FOLLOW_UP_ESCALATED,
+    ),
 }
-# Where the responsible person acts on each kind of deadline.
-RESPONSIBLE_LINKS = {DeadlineKind.FEEDBACK: "meetings:my_feedback"}
+# Where the responsible person acts on each kind of deadline: feedback on "Mina återkopplingar",
+# a follow-up on its case's page (where the plan is). Opaque ids only.
+RESPONSIBLE_LINKS: dict[str, Callable[[Deadline], str]] = {
+    DeadlineKind.FEEDBACK: lambda deadline: reverse("meetings:my_feedback"),
+    DeadlineKind.FOLLOW_UP: lambda deadline: reverse("cases:detail", args=[deadline.case_id]),
+}
 
 
 def _escalation_recipients(case: Case, cache: dict) -> list:
@@ -110,7 +150,7 @@ def _escalation_recipients(case: Case, cache: dict) -> list:
 def _take_step(deadline: Deadline, step: Step, cache: dict) -> None:
     soon, today, overdue, escalated = NOTICES[deadline.kind]
     key = f"deadline:{deadline.pk}:{step.name}"
-    mine = reverse(RESPONSIBLE_LINKS[deadline.kind])
+    mine = RESPONSIBLE_LINKS[deadline.kind](deadline)
     if step.name != OVERDUE:
         kind = today if step.at.date() >= deadline.due_date else soon
         notify(recipients=[deadline.responsible], kind=kind, key=key, link=mine)

@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.identity import IdentityType, parse_national_id, parse_reserve_number
-from cases.models import SHORT_TEXT, CaseStatus, ClosureReason, Language, ProtectionLevel
+from cases.models import FAMILY_COMMENT_MAX, SHORT_TEXT, CaseStatus, ClosureReason, Language, ProtectionLevel
 from cases.selectors import teams_of, units_of_teams
 from hlt.forms import DateInput
 from teams.models import UnitKind
@@ -151,9 +151,35 @@ class CaseFilterForm(forms.Form):
         self.fields["team"].queryset = teams_of(user)
 
 
+FAMILY_EXPERIENCE_CHOICES = [
+    ("", _("The family did not answer")),
+    ("1", _("1 – Very poor")),
+    ("2", _("2 – Poor")),
+    ("3", _("3 – Neither good nor poor")),
+    ("4", _("4 – Good")),
+    ("5", _("5 – Very good")),
+]
+
+
 class CaseCloseForm(forms.Form):
     reason = forms.ChoiceField(label=_("Reason for closing"), choices=ClosureReason.choices)
     note = short_text(_("Note"))
+    family_experience = forms.TypedChoiceField(
+        label=_("How did the family experience HLT?"),
+        choices=FAMILY_EXPERIENCE_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("Ask the family. They may choose not to answer."),
+    )
+    family_experience_comment = forms.CharField(
+        label=_("The family's comment"),
+        max_length=FAMILY_COMMENT_MAX,
+        required=False,
+        help_text=RECORDS_HELP,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class NameUserForm(forms.Form):

@@ -8,6 +8,7 @@ own record system.
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,7 @@ from cases.identity import Identity, IdentityType
 from teams.models import Team, Unit, UnitKind
 
 SHORT_TEXT = 1000  # characters: room for a few sentences, not for a journal
+FAMILY_COMMENT_MAX = 500
 
 
 class ProtectionLevel(models.TextChoices):
@@ -243,6 +245,14 @@ class Case(models.Model):
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     closure_reason = models.CharField(_("reason for closing"), max_length=20, choices=ClosureReason.choices, blank=True)
     closure_note = models.CharField(_("note"), max_length=SHORT_TEXT, blank=True)
+    # HLT asks families how they experienced it: 1 (poorly) to 5 (very well); empty when they did not answer.
+    family_experience = models.PositiveSmallIntegerField(
+        _("the family's experience of HLT"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    family_experience_comment = models.CharField(_("the family's comment"), max_length=FAMILY_COMMENT_MAX, blank=True)
     named_users = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="CaseNamedUser",
@@ -275,6 +285,10 @@ class Case(models.Model):
             models.CheckConstraint(
                 condition=Q(status="closed", closed_on__isnull=False) ^ ~Q(status="closed"),
                 name="case_closed_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(family_experience__isnull=True) | Q(family_experience__gte=1, family_experience__lte=5),
+                name="case_family_experience_1_to_5",
             ),
         ]
         indexes = [
@@ -361,9 +375,10 @@ class CaseEvent(models.Model):
 
 
 class DeadlineKind(models.TextChoices):
-    """What a deadline promises. Support follow-ups (issue 5) add their kind here."""
+    """What a deadline promises."""
 
     FEEDBACK = "feedback", _("Feedback to the family")
+    FOLLOW_UP = "follow_up", _("Follow-up")
 
 
 class Deadline(models.Model):

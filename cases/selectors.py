@@ -39,6 +39,25 @@ EVENT_LABELS = {
     "minutes.record": _("Minutes recorded"),
     "minutes.addendum": _("Addendum to the minutes"),
     "meeting.discussed": _("Discussed at the meeting; feedback deadline opened"),
+    "meeting.move": _("The meeting was moved"),
+    "meeting.cancel": _("The meeting was cancelled"),
+    "feedback.record": _("Feedback to the family recorded"),
+    # Support (issue 5).
+    "agenda.follow_up": _("Put on a meeting's agenda for a follow-up"),
+    "meeting.follow_up_discussed": _("Followed up at the meeting"),
+    "meeting.follow_up_not_discussed": _("Not followed up at the meeting"),
+    "intervention.add": _("Intervention added"),
+    "intervention.update": _("Intervention changed"),
+    "intervention.status": _("Intervention status changed"),
+    "intervention.evaluate": _("Intervention evaluated"),
+    "follow_up.plan": _("Follow-up planned"),
+    "follow_up.record": _("Follow-up recorded"),
+    "follow_up.cancel": _("Follow-up cancelled"),
+    "follow_up.move": _("Follow-up moved with its meeting"),
+    "sip.create": _("SIP started"),
+    "sip.update": _("SIP changed"),
+    "sip.establish": _("SIP established"),
+    "sip.end": _("SIP ended"),
 }
 
 

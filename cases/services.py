@@ -9,7 +9,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.identity import Identity, IdentityType
-from cases.models import Case, CaseEvent, CaseNamedUser, CaseStatus, Child, Language, ProtectionLevel
+from cases.models import (
+    FAMILY_COMMENT_MAX,
+    SHORT_TEXT,
+    Case,
+    CaseEvent,
+    CaseNamedUser,
+    CaseStatus,
+    Child,
+    ClosureReason,
+    Deadline,
+    DeadlineKind,
+    Language,
+    ProtectionLevel,
+)
 from cases.signals import case_status_changed
 from teams.models import PrincipalType, Team, TeamMembership, Unit
 
@@ -240,16 +253,68 @@ def case_transition(*, case: Case, to: str, actor, **fields) -> None:
     case_status_changed.send(sender=Case, case=case, previous=previous, actor=actor)
 
 
+def _open_deadlines_text(case: Case) -> str:
+    """The case's open deadlines in words, soonest first: "Follow-up due 2027-01-10; ..."."""
+    deadlines = Deadline.objects.filter(case=case, completed_at__isnull=True).order_by("due_at", "pk")
+    return "; ".join(
+        _("%(kind)s due %(date)s") % {"kind": DeadlineKind(deadline.kind).label, "date": deadline.due_date.isoformat()}
+        for deadline in deadlines
+    )
+
+
 @transaction.atomic
-def case_close(*, case: Case, actor, reason: str, note: str = "", today: date) -> None:
-    """Close the case with a reason; the date is kept so that retention can act on it later."""
+def case_close(
+    *,
+    case: Case,
+    actor,
+    reason: str,
+    note: str = "",
+    family_experience: int | None = None,
+    family_experience_comment: str = "",
+    today: date,
+) -> None:
+    """Close the case with a reason and, if the family answered, how they experienced HLT (1-5 and a
+    short comment). The date is kept so that retention can act on it later.
+
+    Refused, with nothing changed, while the case has an open deadline (the message names each one
+    with its due date): the family is owed the feedback or the follow-up first, or a follow-up that
+    will not take place is cancelled. Listeners to `case_status_changed` end what ends with the case
+    (the agenda, planned and ongoing interventions).
+    """
+    # The row lock makes the deadline check hold until the case is closed.
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    case_require_open(locked)
+    case.status = locked.status
+    if reason not in ClosureReason.values:
+        raise ValidationError({"reason": _("Choose the reason for closing the case.")})
+    if family_experience is not None and not 1 <= family_experience <= 5:
+        raise ValidationError({"family_experience": _("Choose a number from 1 to 5, or “The family did not answer”.")})
+    note, comment = note.strip(), family_experience_comment.strip()
+    for field, value, limit in [
+        ("note", note, SHORT_TEXT),
+        ("family_experience_comment", comment, FAMILY_COMMENT_MAX),
+    ]:
+        if len(value) > limit:
+            message = _("Keep it short: at most %(limit)s characters (now %(count)s).")
+            raise ValidationError({field: message % {"limit": limit, "count": len(value)}})
+    open_deadlines = _open_deadlines_text(case)
+    if open_deadlines:
+        raise ValidationError(
+            _(
+                "The case has open deadlines: %(deadlines)s. Record the feedback or the follow-up first, or cancel "
+                "a follow-up that will not take place."
+            )
+            % {"deadlines": open_deadlines}
+        )
     case_transition(
         case=case,
         to=CaseStatus.CLOSED,
         actor=actor,
         closed_on=today,
         closure_reason=reason,
-        closure_note=note.strip(),
+        closure_note=note,
+        family_experience=family_experience,
+        family_experience_comment=comment,
         consent_in_force_until=None,
     )
 

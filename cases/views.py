@@ -32,6 +32,8 @@ from cases.services import (
 from consent.selectors import consent_state
 from hlt.forms import add_service_errors
 from hlt.views import form_page
+from sip.selectors import sip_for_case
+from support.selectors import plan_for_case
 
 PAGE_SIZE = 25
 SESSION_KEY = "new_case_identity"
@@ -160,7 +162,11 @@ def case_detail(request, case_id):
     actions = policy.permitted_actions(
         request.user, case, [policy.VIEW_PROTECTED, policy.COORDINATE, policy.CLOSE, policy.EDIT]
     )
-    return render(request, "cases/case_detail.html", _detail_context(case, actions, today))
+    context = _detail_context(case, actions, today)
+    # The one visible plan: who does what and by when (interventions, follow-ups, deadlines, the SIP).
+    context["plan"] = plan_for_case(case)
+    context["sip"] = sip_for_case(case)
+    return render(request, "cases/case_detail.html", context)
 
 
 def _detail_context(case: Case, actions: set[str], today: date) -> dict:
@@ -218,6 +224,8 @@ def case_close_view(request, case_id):
                 actor=request.user,
                 reason=form.cleaned_data["reason"],
                 note=form.cleaned_data["note"],
+                family_experience=form.cleaned_data["family_experience"],
+                family_experience_comment=form.cleaned_data["family_experience_comment"],
                 today=timezone.localdate(),
             )
         except ValidationError as error:
@@ -230,7 +238,11 @@ def case_close_view(request, case_id):
         case=case,
         form=form,
         title=_("Close the case"),
-        intro=_("A closed case is kept, not deleted; the team no longer works with it."),
+        intro=_(
+            "A closed case is kept, not deleted; the team no longer works with it. Feedback and follow-ups still "
+            "open must be recorded, or a follow-up that will not take place cancelled, first. Planned and ongoing "
+            "interventions end with the case: they are marked cancelled."
+        ),
         submit=_("Close the case"),
     )
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.forms import short_text
 from cases.identity import parse_national_id
 from cases.models import Adult
-from consent.models import CATEGORIES, Method, WithdrawalMethod
+from consent.models import CATEGORIES, Method, Purpose, WithdrawalMethod
 from consent.services import ADULT_FIELDS, default_valid_until
 from hlt.forms import DateInput
 
@@ -26,8 +26,15 @@ class AdultForm(forms.ModelForm):
 
 
 class ConsentForm(forms.Form):
-    """One person's consent: who, to which parties, which categories, for how long, and how."""
+    """One person's consent: for what, who, to which parties, which categories, for how long, and how."""
 
+    purpose = forms.ChoiceField(
+        label=_("Purpose"),
+        choices=Purpose.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("A SIP needs its own consent: the HLT consent does not cover a coordinated individual plan."),
+    )
     giver = forms.ChoiceField(label=_("Given by"), widget=forms.RadioSelect)
     maturity_assessment = short_text(
         _("Assessment of the child's maturity"),
@@ -52,9 +59,10 @@ class ConsentForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
     )
 
-    def __init__(self, *args, case, guardians, **kwargs):
+    def __init__(self, *args, case, guardians, purpose=Purpose.HLT, **kwargs):
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
+        self.fields["purpose"].initial = purpose
         self.guardians = {str(adult.pk): adult for adult in guardians}
         self.fields["giver"].choices = [
             *((key, f"{adult.full_name} ({adult.get_relation_display()})") for key, adult in self.guardians.items()),
@@ -68,6 +76,10 @@ class ConsentForm(forms.Form):
         self.fields["categories"].initial = [name for name, _label in CATEGORIES]
         self.fields["valid_from"].initial = today
         self.fields["valid_until"].initial = default_valid_until(today)
+
+    def clean_purpose(self):
+        # Left out, the consent is for HLT: the purpose most consents are given for.
+        return self.cleaned_data["purpose"] or Purpose.HLT
 
     def clean_giver(self):
         giver = self.cleaned_data["giver"]

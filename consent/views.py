@@ -13,7 +13,7 @@ from access.models import LogAction
 from cases.models import Case
 from cases.selectors import case_plain
 from consent.forms import AdultForm, ConsentForm, ExceptionForm, WithdrawForm
-from consent.models import Consent
+from consent.models import Consent, Purpose
 from consent.pdf import consent_form_pdf
 from consent.services import (
     ADULT_FIELDS,
@@ -84,7 +84,9 @@ def consent_new(request, case_id):
     """Record a guardian's (or a mature child's) consent, with the signed form if there is one."""
     case = _case(request, case_id)
     guardians = case.child.adults.filter(is_guardian=True)
-    form = ConsentForm(request.POST or None, request.FILES or None, case=case, guardians=guardians)
+    # ?syfte=sip (the SIP page links here) ticks the SIP purpose; the form lets the user choose.
+    purpose = Purpose.SIP if request.GET.get("syfte") == Purpose.SIP else Purpose.HLT
+    form = ConsentForm(request.POST or None, request.FILES or None, case=case, guardians=guardians, purpose=purpose)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -100,6 +102,7 @@ def consent_new(request, case_id):
                 oral_statement=data["oral_statement"],
                 maturity_assessment=data["maturity_assessment"],
                 document=data["document"],
+                purpose=data["purpose"],
                 today=timezone.localdate(),
             )
         except ValidationError as error:
@@ -139,22 +142,33 @@ def consent_withdraw_view(request, case_id, consent_id: int):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            if consent.purpose == Purpose.SIP:
+                messages.success(
+                    request, _("The withdrawal is recorded. The SIP is kept but can no longer be changed.")
+                )
+                return redirect("cases:detail", case.pk)
             messages.success(request, _("The withdrawal is recorded. The team no longer sees the case."))
             # The initiator and the coordinator still see the case; anyone else has just lost it.
             if policy.permits(request.user, policy.VIEW, case):
                 return redirect("cases:detail", case.pk)
             return redirect("cases:list")
     giver = consent.adult.full_name if consent.adult else _("the child")
+    if consent.purpose == Purpose.SIP:
+        intro = _(
+            "Record that %(person)s withdraws the consent to the SIP. From this moment the plan can no longer be "
+            "changed; the plan and what is recorded are kept. The HLT consent is not affected."
+        )
+    else:
+        intro = _(
+            "Record that %(person)s withdraws the consent. From this moment the team no longer sees the case and "
+            "it leaves upcoming agendas; what is recorded is kept."
+        )
     return form_page(
         request,
         case=case,
         form=form,
         title=_("Withdraw consent"),
-        intro=_(
-            "Record that %(person)s withdraws the consent. From this moment the team no longer sees the case and "
-            "it leaves upcoming agendas; what is recorded is kept."
-        )
-        % {"person": giver},
+        intro=intro % {"person": giver},
         submit=_("Record the withdrawal"),
     )
 

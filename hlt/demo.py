@@ -28,6 +28,7 @@ from consent.services import (
     default_valid_until,
 )
 from hlt.demo_meetings import seed_meetings
+from hlt.demo_support import seed_support
 from teams.models import (
     Area,
     ManagementGroupMembership,
@@ -406,7 +407,7 @@ DEMO_CASES += [
         ),
     ),
     DemoCase(
-        story="feedback_overdue",
+        story="feedback_given",
         first_name="Leo",
         last_name="Marklund",
         birth="20130310",
@@ -421,7 +422,7 @@ DEMO_CASES += [
         guardians=(DemoGuardian("Mats", "Marklund", Relation.FATHER, "19750915", 990, "070-1740620"),),
     ),
     DemoCase(
-        story="feedback_given",
+        story="feedback_overdue",
         first_name="Alva",
         last_name="Öberg",
         birth="20160128",
@@ -555,6 +556,10 @@ def _seed_cases(team: Team, units: dict, users: dict, today: date) -> None:
         _tell(spec, case, guardians, users, units, today)
 
 
+def _spec(story: str) -> DemoCase:
+    return next(spec for spec in DEMO_CASES if spec.story == story)
+
+
 def _story_case(spec: DemoCase, team: Team, today: date) -> Case:
     return Case.objects.get(team=team, child__identity_number=parse_national_id(spec.number, today=today).number)
 
@@ -623,6 +628,12 @@ def seed_demo() -> dict[str, int]:
     seed_meetings(
         teams=[team for team, _units in teams.values()],
         cases={spec.story: _story_case(spec, alidhem, today) for spec in DEMO_CASES if spec.story in MEETING_STORIES},
+        coordinator=users[COORDINATOR],
+        contact_person=users[MEMBER],
+        today=today,
+    )
+    seed_support(
+        case=_story_case(_spec("feedback_given"), alidhem, today),
         coordinator=users[COORDINATOR],
         contact_person=users[MEMBER],
         today=today,

@@ -29,7 +29,7 @@ START, END = time(13, 0), time(15, 30)
 # What the meeting agreed for each story: (summary, proposal to the family, intervention types with
 # the kind of the responsible unit, joint meeting offered, SIP offered).
 MINUTES = {
-    "feedback_given": (
+    "feedback_overdue": (
         "Läsutveckling under förväntan; skolan har ännu inte kartlagt. Familjen vill ha besked om utredning.",
         "Skolan kartlägger Alvas läsning under våren, och ni får träffa specialpedagogen för att prata om hur "
         "ni kan läsa tillsammans hemma.",
@@ -37,7 +37,7 @@ MINUTES = {
         True,
         False,
     ),
-    "feedback_overdue": (
+    "feedback_given": (
         "Oro för sömn och isolering. Både elevhälsan och hälsocentralen har kontakt; behov av samordning.",
         "Vi föreslår samtalsstöd på hälsocentralen för Leo och en gemensam träff med er, skolan och hälsocentralen.",
         [("Samtalsstöd på hälsocentralen", UnitKind.HEALTH_CENTRE), ("Gemensam uppföljning", UnitKind.SCHOOL)],
@@ -155,7 +155,7 @@ def seed_meetings(*, teams: list[Team], cases: dict[str, Case], coordinator, con
             given_on=earlier + timedelta(days=3),
             method=FeedbackMethod.PHONE,
             answer=FamilyAnswer.ACCEPTED,
-            note="Föräldrarna tackade ja till kartläggningen och ett möte med specialpedagogen.",
+            note="Pappan tackade ja till samtalsstöd och en gemensam träff; han vill gärna ha en SIP.",
             today=today,
         )
     if "on_agenda" in waiting:

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "cases",
     "consent",
     "meetings",
+    "support",
+    "sip",
     "notifications",
 ]
 

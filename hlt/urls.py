@@ -19,6 +19,8 @@ urlpatterns = [
     path("arenden/<uuid:case_id>/", include("consent.urls")),
     path("notiser/", include("notifications.urls")),
     path("", include("meetings.urls")),
+    path("", include("sip.urls")),
+    path("", include("support.urls")),
     path("konto/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -215,12 +215,22 @@ class FamilyAnswer(models.TextChoices):
     THINKING = "thinking", _("Wants time to think")
 
 
+class ItemPurpose(models.TextChoices):
+    NEW = "new", _("New case")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+
+
 class AgendaItem(models.Model):
-    """One case on one meeting's agenda, with what the meeting decided about it and the feedback."""
+    """One case on one meeting's agenda, with what the meeting decided about it and the feedback.
+
+    A follow-up item (`purpose` follow_up) brings back a case the team has discussed before, for a
+    follow-up planned in `support`: it does not move the case and owes the family no feedback.
+    """
 
     meeting = models.ForeignKey(Meeting, models.PROTECT, related_name="items", verbose_name=_("HLT meeting"))
     case = models.ForeignKey(Case, models.PROTECT, related_name="agenda_items", verbose_name=_("HLT case"))
     position = models.PositiveSmallIntegerField(_("order"), default=0)
+    purpose = models.CharField(_("purpose"), max_length=10, choices=ItemPurpose.choices, default=ItemPurpose.NEW)
     state = models.CharField(_("state"), max_length=15, choices=ItemState.choices, default=ItemState.PLANNED)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("added by"))
     added_at = models.DateTimeField(_("added"), auto_now_add=True)
@@ -274,8 +284,10 @@ class AgendaItem(models.Model):
         verbose_name_plural = _("agenda items")
         ordering = ["position", "pk"]
         constraints = [
-            # A case waits on one agenda at a time.
-            models.UniqueConstraint(fields=["case"], condition=Q(state="planned"), name="agenda_item_one_planned"),
+            # A new case waits on one agenda at a time; follow-ups may be planned at several meetings.
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(state="planned", purpose="new"), name="agenda_item_one_planned"
+            ),
         ]
         indexes = [
             # A meeting's agenda in order.
@@ -284,6 +296,10 @@ class AgendaItem(models.Model):
 
     def __str__(self):
         return f"{self.meeting} – {self.case}"
+
+    @property
+    def is_follow_up(self) -> bool:
+        return self.purpose == ItemPurpose.FOLLOW_UP
 
     @property
     def offers_anything(self) -> bool:

@@ -2,7 +2,8 @@
 
 When a case leaves “on the agenda” for anything but “discussed” — its consent lapsed or was
 withdrawn, or the case was closed — it cannot be discussed: its item leaves the agenda and the
-team's coordinators and whoever put it there are told. A case taken off by `agenda_item_remove`, or
+team's coordinators and whoever put it there are told. Follow-up items (`ItemPurpose.FOLLOW_UP`)
+are not the case's way onto the agenda and are left alone here. A case taken off by `agenda_item_remove`, or
 sent back by closing a meeting, has its item marked first, so nothing is found here and nobody is
 told twice.
 """
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from cases.models import CaseStatus
 from cases.services import case_event_record
-from meetings.models import AgendaItem, ItemState, MeetingStatus, RemovalReason
+from meetings.models import AgendaItem, ItemPurpose, ItemState, MeetingStatus, RemovalReason
 from notifications.models import Kind
 from notifications.services import notify
 from teams.models import Role, TeamMembership
@@ -32,6 +33,7 @@ def agenda_items_leave_with_case(sender, *, case, previous, actor, **kwargs) -> 
         .filter(
             case_id=case.pk,
             state__in=[ItemState.PLANNED, ItemState.DISCUSSED],
+            purpose=ItemPurpose.NEW,
             meeting__status=MeetingStatus.PLANNED,
         )
         .select_related("added_by")

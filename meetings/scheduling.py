@@ -28,6 +28,7 @@ from hlt.workdays import is_working_day, local_datetime, next_working_day
 from meetings.models import (
     AgendaItem,
     HolidayRule,
+    ItemPurpose,
     ItemState,
     Meeting,
     MeetingSchedule,
@@ -35,6 +36,7 @@ from meetings.models import (
     RemovalReason,
     parse_month_numbers,
 )
+from meetings.signals import agenda_item_removed, meeting_cancelled, meeting_moved
 from notifications.models import Kind
 from notifications.services import notify
 from teams.models import Team
@@ -168,7 +170,8 @@ def schedule_apply(*, schedule: MeetingSchedule, today: date) -> ScheduleApplied
     closed meeting keeps its own time. Such a meeting gets the schedule's new day, time, place and
     agenda cut-off. One in a month where the schedule no longer meets is deleted when nothing was
     ever put on its agenda, and otherwise left and reported in `kept`. An inactive schedule (or
-    team) changes nothing.
+    team) changes nothing. Follow-ups planned at a meeting that gets a new day take that day
+    (`meeting_moved`).
     """
     result = ScheduleApplied()
     if not schedule.is_active or not Team.objects.filter(pk=schedule.team_id, is_active=True).exists():
@@ -186,7 +189,7 @@ def schedule_apply(*, schedule: MeetingSchedule, today: date) -> ScheduleApplied
         .order_by("starts_at")
     )
     with_items = set(AgendaItem.objects.filter(meeting__in=meetings).values_list("meeting_id", flat=True).distinct())
-    changed, doomed = [], []
+    changed, doomed, new_day = [], [], []
     for meeting in meetings:
         day = meeting_day(schedule=schedule, month=meeting.month)
         times = _times(schedule, day) if day else None
@@ -203,10 +206,15 @@ def schedule_apply(*, schedule: MeetingSchedule, today: date) -> ScheduleApplied
                 times["place"],
             ):
                 meeting.sequence += 1
+            if timezone.localdate(meeting.starts_at) != day:
+                new_day.append(meeting)
             for name, value in times.items():
                 setattr(meeting, name, value)
             changed.append(meeting)
     Meeting.objects.bulk_update(changed, [*TIME_FIELDS, "sequence"])
+    for meeting in new_day:
+        # Follow-ups planned at the meeting take its new day (support.receivers).
+        meeting_moved.send(sender=Meeting, meeting=meeting, actor=None)
     if doomed:
         Meeting.objects.filter(pk__in=doomed).delete()
     result.updated, result.deleted = len(changed), len(doomed)
@@ -255,7 +263,9 @@ def meeting_move(*, meeting: Meeting, actor, starts_at: datetime, ends_at: datet
     a missing place, or a time that overlaps another meeting of the team that is not cancelled.
     The meeting is marked as moved by hand (a changed schedule no longer moves it), its agenda
     cut-off follows the new day, and its calendar revision grows. The team's members and those
-    who put cases on the agenda are notified; each case on the agenda records the move.
+    who put cases on the agenda are notified; each case on the agenda records the move. A case
+    whose consent ends before the new day leaves the agenda; follow-ups planned at the meeting take
+    the new day, their deadlines with them (`meeting_moved`, handled in `support.receivers`).
     """
     meeting = _lock(meeting)
     _require_changeable(meeting)
@@ -309,6 +319,7 @@ def meeting_move(*, meeting: Meeting, actor, starts_at: datetime, ends_at: datet
         case_event_record(case=item.case, actor=actor, action="meeting.move", meeting_id=str(meeting.pk))
         if item.case_id in lapsing:
             _take_off_for_consent(item, actor)
+    meeting_moved.send(sender=Meeting, meeting=meeting, actor=actor)
     notify(
         recipients=_concerned(meeting, items, actor),
         kind=Kind.MEETING_MOVED,
@@ -323,13 +334,15 @@ def _take_off_for_consent(item: AgendaItem, actor) -> None:
     the agenda, ready for an earlier meeting or a renewed consent, and whoever put it there is told."""
     item.state, item.removed_at, item.removal_reason = ItemState.REMOVED, timezone.now(), RemovalReason.CONSENT
     item.save(update_fields=["state", "removed_at", "removal_reason"])
-    case_transition(case=item.case, to=CaseStatus.READY, actor=actor)
+    if item.case.status == CaseStatus.ON_AGENDA:  # a follow-up leaves the case's status as it is
+        case_transition(case=item.case, to=CaseStatus.READY, actor=actor)
     notify(
         recipients=[item.added_by],
         kind=Kind.AGENDA_REMOVED,
         key=f"agenda-removed:{item.pk}",
         link=reverse("meetings:detail", args=[item.meeting_id]),
     )
+    agenda_item_removed.send(sender=AgendaItem, item=item, actor=actor)
 
 
 @dataclass(frozen=True)
@@ -347,8 +360,11 @@ def meeting_cancel(*, meeting: Meeting, actor, reason: str, now: datetime) -> Me
 
     The cases on its agenda move, in their order, to the end of the agenda of the team's next
     planned meeting. Without a later meeting they are taken off the agenda and go back to
-    "ready for a meeting". Those concerned (the team's members and those who put cases on the
-    agenda) are notified. A second cancellation is refused with a message, not an error page.
+    "ready for a meeting". A follow-up item of a case that already waits on the next meeting's
+    agenda for a follow-up is not moved but merged into that item (taken off here). Those
+    concerned (the team's members and those who put cases on the agenda) are notified, and the
+    follow-ups planned at the meeting follow its agenda (`meeting_cancelled`, handled in
+    `support.receivers`). A second cancellation is refused with a message, not an error page.
     """
     reason = (reason or "").strip()
     if not reason:
@@ -377,11 +393,21 @@ def meeting_cancel(*, meeting: Meeting, actor, reason: str, now: datetime) -> Me
         .first()
     )
     if items and moved_to is not None:
+        waiting = set(
+            AgendaItem.objects.filter(
+                meeting=moved_to, purpose=ItemPurpose.FOLLOW_UP, state=ItemState.PLANNED
+            ).values_list("case_id", flat=True)
+        )
+        merged = [item for item in items if item.is_follow_up and item.case_id in waiting]
+        for item in merged:
+            item.state, item.removed_at, item.removal_reason = ItemState.REMOVED, now, RemovalReason.MEETING_CANCELLED
+        moving = [item for item in items if item not in merged]
         last = AgendaItem.objects.filter(meeting=moved_to).aggregate(last=Max("position"))["last"]
         start = 0 if last is None else last + 1
-        for offset, item in enumerate(items):
+        for offset, item in enumerate(moving):
             item.meeting, item.position = moved_to, start + offset
-        AgendaItem.objects.bulk_update(items, ["meeting", "position"])
+        AgendaItem.objects.bulk_update(moving, ["meeting", "position"])
+        AgendaItem.objects.bulk_update(merged, ["state", "removed_at", "removal_reason"])
         for item in items:
             case_event_record(
                 case=item.case,
@@ -404,6 +430,7 @@ def meeting_cancel(*, meeting: Meeting, actor, reason: str, now: datetime) -> Me
     meeting.status, meeting.cancel_reason = MeetingStatus.CANCELLED, reason
     meeting.sequence += 1
     meeting.save(update_fields=["status", "cancel_reason", "sequence"])
+    meeting_cancelled.send(sender=Meeting, meeting=meeting, moved_to=moved_to, actor=actor)
     notify(
         recipients=_concerned(meeting, items, actor),
         kind=Kind.MEETING_CANCELLED,

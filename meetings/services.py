@@ -17,17 +17,19 @@ from django.utils.translation import gettext as _
 
 from cases.deadlines import deadline_open, feedback_due_date
 from cases.models import SHORT_TEXT, Case, CaseStatus, DeadlineKind
-from cases.services import case_event_record, case_transition
+from cases.services import case_event_record, case_require_open, case_transition
 from meetings.models import (
     AgendaItem,
     AgreedAction,
     InterventionType,
+    ItemPurpose,
     ItemState,
     Meeting,
     MeetingStatus,
     MinutesAddendum,
     RemovalReason,
 )
+from meetings.signals import agenda_item_removed
 from meetings.tasks import feedback_letter_render_task
 from teams.models import Role, TeamMembership, Unit
 
@@ -87,6 +89,59 @@ def _require_planned(meeting: Meeting) -> None:
 # --- The agenda -------------------------------------------------------------------------------------
 
 
+def _lock_for_agenda(*, meeting: Meeting, case: Case, actor, now: datetime) -> tuple[TeamMembership, Meeting, Case]:
+    """The checks every agenda addition shares: a member of the meeting's team, a case of that team,
+    a planned meeting that has not started. Locks the meeting, then the case (the order everywhere)."""
+    membership = _require_member(actor, meeting)
+    if case.team_id != meeting.team_id:
+        raise ValidationError(_("The case belongs to another team than the meeting."))
+    meeting = _lock_meeting(meeting.pk)
+    _require_planned(meeting)
+    if meeting.starts_at <= now:
+        raise ValidationError(_("The meeting has already started: choose an upcoming meeting."))
+    return membership, meeting, Case.objects.select_for_update().get(pk=case.pk)
+
+
+def _require_consent_through(case: Case, meeting: Meeting, now: datetime) -> None:
+    """The team may discuss the case only with consent in force on the meeting day."""
+    day = meeting_day(meeting)
+    until = case.consent_in_force_until
+    if until is None or until < timezone.localtime(now).date():
+        raise ValidationError(_("The case has no consent in force, so it cannot be put on an agenda."))
+    if until < day:
+        raise ValidationError(
+            _(
+                "The consent ends on %(until)s, before the meeting on %(day)s. Record a renewed consent first, "
+                "or choose an earlier meeting."
+            )
+            % {"until": _date(until), "day": _date(day)}
+        )
+
+
+def _late_reason(meeting: Meeting, membership: TeamMembership, late_reason: str, now: datetime) -> str:
+    """After the cut-off or once the agenda is locked, only the coordinator adds a case, with a reason;
+    returns the reason to store (empty for an addition in time)."""
+    if now < meeting.agenda_closes_at and meeting.agenda_locked_at is None:
+        return ""
+    late_reason = late_reason.strip()
+    if membership.role != Role.COORDINATOR:
+        if meeting.agenda_locked_at is not None and now < meeting.agenda_closes_at:
+            raise ValidationError(_("The coordinator has locked the agenda: ask the coordinator to add the case."))
+        raise ValidationError(
+            _("The agenda closed on %(date)s: ask the coordinator to add the case.")
+            % {"date": _date(meeting.agenda_closes_at)}
+        )
+    if not late_reason:
+        raise ValidationError(
+            {
+                "late_reason": _("The agenda closed on %(date)s: give the reason for adding the case late.")
+                % {"date": _date(min(meeting.agenda_closes_at, meeting.agenda_locked_at or now))}
+            }
+        )
+    _check_length("late_reason", late_reason, AgendaItem._meta.get_field("late_reason").max_length)
+    return late_reason
+
+
 @transaction.atomic
 def agenda_item_add(
     *,
@@ -105,50 +160,16 @@ def agenda_item_add(
     and becomes “on the agenda”. A case waits on one agenda at a time: a second addition, also one
     racing the first, is refused with a message.
     """
-    membership = _require_member(actor, meeting)
-    if case.team_id != meeting.team_id:
-        raise ValidationError(_("The case belongs to another team than the meeting."))
-    meeting = _lock_meeting(meeting.pk)
-    _require_planned(meeting)
-    if meeting.starts_at <= now:
-        raise ValidationError(_("The meeting has already started: choose an upcoming meeting."))
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    membership, meeting, case = _lock_for_agenda(meeting=meeting, case=case, actor=actor, now=now)
     if case.status == CaseStatus.ON_AGENDA:
         raise ValidationError(_case_already_on_agenda(case))
-    day = meeting_day(meeting)
-    until = case.consent_in_force_until
-    if until is None or until < timezone.localtime(now).date():
-        raise ValidationError(_("The case has no consent in force, so it cannot be put on an agenda."))
-    if until < day:
-        raise ValidationError(
-            _(
-                "The consent ends on %(until)s, before the meeting on %(day)s. Record a renewed consent first, "
-                "or choose an earlier meeting."
-            )
-            % {"until": _date(until), "day": _date(day)}
-        )
+    _require_consent_through(case, meeting, now)
     if case.status != CaseStatus.READY:
         raise ValidationError(
             _("Only a case that is ready for a meeting can be put on an agenda; this one is “%(status)s”.")
             % {"status": CaseStatus(case.status).label}
         )
-    late = now >= meeting.agenda_closes_at or meeting.agenda_locked_at is not None
-    late_reason = late_reason.strip()
-    if late:
-        if membership.role != Role.COORDINATOR:
-            if meeting.agenda_locked_at is not None and now < meeting.agenda_closes_at:
-                raise ValidationError(_("The coordinator has locked the agenda: ask the coordinator to add the case."))
-            raise ValidationError(
-                _("The agenda closed on %(date)s: ask the coordinator to add the case.")
-                % {"date": _date(meeting.agenda_closes_at)}
-            )
-        if not late_reason:
-            raise ValidationError(
-                {
-                    "late_reason": _("The agenda closed on %(date)s: give the reason for adding the case late.")
-                    % {"date": _date(min(meeting.agenda_closes_at, meeting.agenda_locked_at or now))}
-                }
-            )
+    late_reason = _late_reason(meeting, membership, late_reason, now)
     last = meeting.items.aggregate(last=Max("position"))["last"] or 0
     try:
         with transaction.atomic():
@@ -157,7 +178,7 @@ def agenda_item_add(
                 case=case,
                 position=last + 1,
                 added_by=actor,
-                late_reason=late_reason if late else "",
+                late_reason=late_reason,
                 guests=guests.strip(),
                 family_attends=family_attends,
             )
@@ -166,13 +187,85 @@ def agenda_item_add(
         raise ValidationError(_("The case was put on an agenda just now. Reload the page.")) from None
     case_transition(case=case, to=CaseStatus.ON_AGENDA, actor=actor)
     case_event_record(
-        case=case, actor=actor, action="agenda.add", meeting_id=str(meeting.pk), item_id=item.pk, late=late
+        case=case, actor=actor, action="agenda.add", meeting_id=str(meeting.pk), item_id=item.pk, late=bool(late_reason)
+    )
+    return item
+
+
+@transaction.atomic
+def agenda_follow_up_add(*, meeting: Meeting, case: Case, actor, now: datetime, late_reason: str = "") -> AgendaItem:
+    """Put a case the team has discussed before on an upcoming meeting's agenda for a follow-up
+    (planned in `support.services.follow_up_plan`). The case keeps its status, and closing the
+    meeting opens no feedback deadline for it.
+
+    The agenda rules hold as for a new case (a member of the team, a planned meeting that has not
+    started, consent in force through the meeting day, after the cut-off only the coordinator with
+    a reason), but not the status rules. A case with a follow-up already waiting on this meeting's
+    agenda keeps that one item: the meeting follows up everything planned for it at once.
+    """
+    membership, meeting, case = _lock_for_agenda(meeting=meeting, case=case, actor=actor, now=now)
+    case_require_open(case)
+    waiting = AgendaItem.objects.filter(
+        meeting=meeting, case=case, purpose=ItemPurpose.FOLLOW_UP, state=ItemState.PLANNED
+    ).first()
+    if waiting is not None:
+        return waiting
+    _require_consent_through(case, meeting, now)
+    late_reason = _late_reason(meeting, membership, late_reason, now)
+    last = meeting.items.aggregate(last=Max("position"))["last"] or 0
+    item = AgendaItem.objects.create(
+        meeting=meeting,
+        case=case,
+        position=last + 1,
+        purpose=ItemPurpose.FOLLOW_UP,
+        added_by=actor,
+        late_reason=late_reason,
+    )
+    case_event_record(
+        case=case,
+        actor=actor,
+        action="agenda.follow_up",
+        meeting_id=str(meeting.pk),
+        item_id=item.pk,
+        late=bool(late_reason),
+    )
+    return item
+
+
+@transaction.atomic
+def agenda_follow_up_remove(*, meeting: Meeting, case: Case, actor) -> AgendaItem | None:
+    """Take the case's waiting follow-up item off a meeting that is still planned (its follow-up was
+    cancelled). Nothing happens when there is none, or the meeting is closed or cancelled."""
+    meeting = _lock_meeting(meeting.pk)
+    if meeting.status != MeetingStatus.PLANNED:
+        return None
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    item = (
+        AgendaItem.objects.select_for_update()
+        .filter(meeting=meeting, case=case, purpose=ItemPurpose.FOLLOW_UP, state=ItemState.PLANNED)
+        .first()
+    )
+    if item is None:
+        return None
+    item.state, item.removed_at, item.removal_reason = ItemState.REMOVED, timezone.now(), RemovalReason.BY_USER
+    item.save(update_fields=["state", "removed_at", "removal_reason"])
+    case_event_record(
+        case=case,
+        actor=actor,
+        action="agenda.remove",
+        meeting_id=str(meeting.pk),
+        item_id=item.pk,
+        reason=RemovalReason.BY_USER,
     )
     return item
 
 
 def _case_already_on_agenda(case: Case) -> str:
-    waiting = AgendaItem.objects.filter(case=case, state=ItemState.PLANNED).select_related("meeting").first()
+    waiting = (
+        AgendaItem.objects.filter(case=case, state=ItemState.PLANNED, purpose=ItemPurpose.NEW)
+        .select_related("meeting")
+        .first()
+    )
     if waiting is None:
         return _("The case is already on a meeting's agenda.")
     return _("The case is already on the agenda of the meeting on %(date)s.") % {
@@ -194,7 +287,8 @@ def _lock_planned_item(item: AgendaItem) -> tuple[Meeting, AgendaItem]:
 def agenda_item_remove(*, item: AgendaItem, actor, reason: str = RemovalReason.BY_USER) -> AgendaItem:
     """Take a case off an agenda before the meeting is closed: the coordinator, or whoever put it
     there. The case is ready for another meeting. The item is marked removed before the case moves,
-    so the receiver that takes cases off agendas finds nothing to do and sends no notice."""
+    so the receiver that takes cases off agendas finds nothing to do and sends no notice. A follow-up
+    item's follow-ups are cancelled (`agenda_item_removed`, handled in `support.receivers`)."""
     meeting, item = _lock_planned_item(item)
     membership = _require_member(actor, meeting)
     if membership.role != Role.COORDINATOR and item.added_by_id != actor.pk:
@@ -209,6 +303,8 @@ def agenda_item_remove(*, item: AgendaItem, actor, reason: str = RemovalReason.B
     case_event_record(
         case=case, actor=actor, action="agenda.remove", meeting_id=str(meeting.pk), item_id=item.pk, reason=reason
     )
+    # A follow-up item taken off: its follow-up will not take place there (support cancels it).
+    agenda_item_removed.send(sender=AgendaItem, item=item, actor=actor)
     return item
 
 
@@ -403,7 +499,9 @@ def meeting_close(*, meeting: Meeting, actor, now: datetime) -> Meeting:
     saved). Each discussed case becomes “discussed” and gets a feedback deadline: a week after the
     meeting, in calendar or working days as its municipality chose. Its feedback letter is rendered
     after commit. Cases still waiting on the agenda were not discussed: they are ready for another
-    meeting. A second close (a double click) is refused cleanly: the meeting row is locked.
+    meeting. A follow-up item neither moves its case nor opens a deadline: its follow-up is
+    recorded in `support`. A second close (a double click) is refused cleanly: the meeting row is
+    locked.
     """
     meeting = _lock_meeting(meeting.pk)
     if meeting.status == MeetingStatus.CLOSED:
@@ -419,7 +517,7 @@ def meeting_close(*, meeting: Meeting, actor, now: datetime) -> Meeting:
         .select_related("case__child", "contact_person")
         .order_by("position", "pk")
     )
-    discussed = [item for item in items if item.state == ItemState.DISCUSSED]
+    discussed = [item for item in items if item.state == ItemState.DISCUSSED and not item.is_follow_up]
     missing = [item for item in discussed if item.contact_person is None or not item.contact_person.is_active]
     if missing:
         raise ValidationError(
@@ -434,6 +532,14 @@ def meeting_close(*, meeting: Meeting, actor, now: datetime) -> Meeting:
     due_date = feedback_due_date(meeting_day(meeting), meeting.team.area.municipality)
     for item in items:
         case = cases[item.case_id]
+        if item.is_follow_up:
+            if item.state == ItemState.PLANNED:
+                item.state = ItemState.NOT_DISCUSSED
+                item.save(update_fields=["state"])
+            discussed_now = item.state == ItemState.DISCUSSED
+            action = "meeting.follow_up_discussed" if discussed_now else "meeting.follow_up_not_discussed"
+            case_event_record(case=case, actor=actor, action=action, meeting_id=str(meeting.pk), item_id=item.pk)
+            continue
         if item.state == ItemState.PLANNED:
             item.state = ItemState.NOT_DISCUSSED
             item.save(update_fields=["state"])

@@ -143,7 +143,11 @@ def meeting_detail(request, meeting_id):
         "present": list(meeting.present.all()),
         "addenda": addenda,
         "addendum_form": AddendumForm(items=list(labels.items())) if meeting.status == MeetingStatus.CLOSED else None,
-        "missing_contact": [item for item in agenda if item.state == ItemState.DISCUSSED and not item.contact_person],
+        "missing_contact": [
+            item
+            for item in agenda
+            if item.state == ItemState.DISCUSSED and not item.contact_person and not item.is_follow_up
+        ],
     }
     return render(request, "meetings/meeting_detail.html", context)
 

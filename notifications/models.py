@@ -17,6 +17,11 @@ class Kind(models.TextChoices):
     FEEDBACK_DUE_TODAY = "feedback_due_today", _("Feedback to a family is due today")
     FEEDBACK_OVERDUE = "feedback_overdue", _("Feedback to a family is overdue")
     FEEDBACK_ESCALATED = "feedback_escalated", _("Feedback to a family is overdue in a team you follow")
+    FOLLOW_UP_DUE_SOON = "follow_up_due_soon", _("A follow-up is due soon")
+    FOLLOW_UP_DUE_TODAY = "follow_up_due_today", _("A follow-up is due today")
+    FOLLOW_UP_OVERDUE = "follow_up_overdue", _("A follow-up is overdue")
+    FOLLOW_UP_ESCALATED = "follow_up_escalated", _("A follow-up is overdue in a team you follow")
+    FOLLOW_UP_CANCELLED = "follow_up_cancelled", _("A follow-up was cancelled: plan a new one if it is still needed")
 
 
 class Notification(models.Model):

@@ -143,3 +143,17 @@ def consented_case(case, member):
     from tests.factories import consent_all
 
     return consent_all(case, actor=member)
+
+
+@pytest.fixture
+def sweep(django_capture_on_commit_callbacks, eager_tasks):
+    """Run the deadline sweep task at a moment, delivering the e-mails it queues on commit."""
+    import time_machine
+
+    from cases.tasks import deadline_sweep_task
+
+    def run(at) -> int:
+        with time_machine.travel(at, tick=False), django_capture_on_commit_callbacks(execute=True):
+            return deadline_sweep_task()
+
+    return run

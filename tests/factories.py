@@ -241,3 +241,10 @@ def consent_all(case: Case, *, actor) -> Case:
         )
     case.refresh_from_db()
     return case
+
+
+def notice_kinds(user) -> list[str]:
+    """The kinds of the notifications `user` has, sorted."""
+    from notifications.models import Notification
+
+    return sorted(Notification.objects.filter(recipient=user).values_list("kind", flat=True))

@@ -19,6 +19,8 @@ from cases.models import Case, CaseNamedUser, CaseStatus, Child, ProtectionLevel
 from consent.services import consent_record, default_valid_until
 from teams.models import UnitKind
 from tests.factories import AdultFactory, CaseFactory, ChildFactory, MembershipFactory, TeamFactory, UnitFactory
+from tests.sip_helpers import complete_draft, principal_units, sip_consent
+from tests.support_helpers import an_intervention, supported
 
 pytestmark = pytest.mark.django_db
 
@@ -350,10 +352,15 @@ def test_it_loads_the_case_list_in_constant_queries(client, django_assert_num_qu
 
 @pytest.mark.parametrize("guardian_count", [1, 5])
 def test_it_loads_the_case_page_in_constant_queries(client, django_assert_num_queries, member, team, guardian_count):
-    # Given a case whose every guardian has consented
+    # Given a case whose every guardian has consented, with a plan of as many interventions and a SIP
     case = _case_in(team, member)
     for _ in range(guardian_count):
         _consent(case, AdultFactory(child=case.child), member)
+    supported(case)
+    for _ in range(guardian_count):
+        an_intervention(case, member)
+    sip_consent(case, actor=member)
+    complete_draft(case, actor=member, units=principal_units(case))
     client.force_login(member)
     client.get("/")
     # user; the visible case with child, school, health centre, team, area, initiator and unit (one
@@ -361,8 +368,10 @@ def test_it_loads_the_case_page_in_constant_queries(client, django_assert_num_qu
     # their parties, exceptions, timeline events, named users, their users, agenda items with their
     # meeting, contact person and deadline; the member's membership
     # (log context, then cached for the permissions), access-log insert, named check (protected
-    # details), names of the people in the timeline, unread notices for the header
-    with django_assert_num_queries(15):
+    # details), names of the people in the timeline, unread notices for the header; the plan
+    # (support.selectors.plan_for_case): interventions, follow-ups, open deadlines, waiting agreed actions;
+    # the SIP (sip.selectors.sip_for_case): the plan with its convener, principals, participants
+    with django_assert_num_queries(22):
         client.get(f"/arenden/{case.pk}/")
 
 

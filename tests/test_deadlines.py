@@ -17,12 +17,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.deadlines import deadline_complete, deadline_open, deadline_steps, deadline_sweep, feedback_due_date
-from cases.models import Deadline, DeadlineKind
-from cases.services import case_close
-from cases.tasks import deadline_sweep_task
+from cases.models import CaseStatus, Deadline, DeadlineKind
+from cases.services import case_transition
 from notifications.models import Kind, Notification
 from teams.models import DayCount
-from tests.factories import CaseFactory, ScopeFactory
+from tests.factories import CaseFactory, ScopeFactory, notice_kinds
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -57,21 +56,6 @@ def deadline(case, member):
     """The feedback of `case` due on DUE, with `member` as contact person, opened when the minutes closed."""
     with time_machine.travel(datetime.combine(MEETING, clock(16), tzinfo=STOCKHOLM), tick=False):
         return _open(case, member)
-
-
-@pytest.fixture
-def sweep(django_capture_on_commit_callbacks, eager_tasks):
-    """Run the scheduled task at a moment, delivering the e-mails it queues on commit."""
-
-    def run(at: datetime) -> int:
-        with time_machine.travel(at, tick=False), django_capture_on_commit_callbacks(execute=True):
-            return deadline_sweep_task()
-
-    return run
-
-
-def _kinds(user) -> list[str]:
-    return sorted(Notification.objects.filter(recipient=user).values_list("kind", flat=True))
 
 
 def _recipients(kind) -> list[str]:
@@ -139,7 +123,7 @@ def test_it_sends_nothing_a_minute_before_a_step(deadline, sweep, member, index,
 
     assert taken == 0
     assert Notification.objects.count() == before
-    assert kind not in _kinds(member)
+    assert kind not in notice_kinds(member)
 
 
 @pytest.mark.parametrize(("index", "at", "kind"), STEPS)
@@ -150,7 +134,7 @@ def test_it_notifies_the_contact_person_once_at_the_step(deadline, sweep, member
     taken = sweep(at)
 
     assert taken == 1
-    assert _kinds(member).count(kind) == 1
+    assert notice_kinds(member).count(kind) == 1
     assert [message.to for message in mailoutbox[mails_before:] if message.to == [member.email]] == [[member.email]]
 
 
@@ -163,7 +147,7 @@ def test_it_notifies_once_when_the_sweep_runs_a_minute_after_the_step_and_again(
     taken = [sweep(at + MINUTE), sweep(at + 2 * MINUTE)]
 
     assert taken == [1, 0]
-    assert _kinds(member).count(kind) == 1
+    assert notice_kinds(member).count(kind) == 1
 
 
 def test_it_gives_one_notification_per_step_however_often_the_sweep_runs(
@@ -173,9 +157,9 @@ def test_it_gives_one_notification_per_step_however_often_the_sweep_runs(
         sweep(at)
         sweep(at + MINUTE)
 
-    assert _kinds(member) == sorted([Kind.FEEDBACK_DUE_SOON, Kind.FEEDBACK_DUE_TODAY, Kind.FEEDBACK_OVERDUE])
-    assert _kinds(coordinator) == [Kind.FEEDBACK_ESCALATED]
-    assert _kinds(process_leader) == [Kind.FEEDBACK_ESCALATED]
+    assert notice_kinds(member) == sorted([Kind.FEEDBACK_DUE_SOON, Kind.FEEDBACK_DUE_TODAY, Kind.FEEDBACK_OVERDUE])
+    assert notice_kinds(coordinator) == [Kind.FEEDBACK_ESCALATED]
+    assert notice_kinds(process_leader) == [Kind.FEEDBACK_ESCALATED]
     assert sorted(message.to[0] for message in mailoutbox) == sorted(
         [member.email] * 3 + [coordinator.email, process_leader.email]
     )
@@ -224,8 +208,8 @@ def test_it_sends_no_more_reminders_once_the_deadline_is_met(deadline, sweep, me
     taken = [sweep(ON_THE_DAY), sweep(OVERDUE), sweep(OVERDUE + timedelta(days=7))]
 
     assert taken == [0, 0, 0]
-    assert _kinds(member) == [Kind.FEEDBACK_DUE_SOON]
-    assert _kinds(coordinator) == []
+    assert notice_kinds(member) == [Kind.FEEDBACK_DUE_SOON]
+    assert notice_kinds(coordinator) == []
 
 
 def test_it_refuses_to_meet_a_deadline_twice(deadline, member):
@@ -242,8 +226,8 @@ def test_it_sends_only_the_overdue_step_for_minutes_closed_after_the_due_date(ca
 
     sweep(late + MINUTE)
 
-    assert _kinds(member) == [Kind.FEEDBACK_OVERDUE]
-    assert _kinds(coordinator) == [Kind.FEEDBACK_ESCALATED]
+    assert notice_kinds(member) == [Kind.FEEDBACK_OVERDUE]
+    assert notice_kinds(coordinator) == [Kind.FEEDBACK_ESCALATED]
 
 
 def test_it_sends_only_the_reminder_of_the_day_for_minutes_closed_on_the_due_date(case, member, sweep):
@@ -253,20 +237,21 @@ def test_it_sends_only_the_reminder_of_the_day_for_minutes_closed_on_the_due_dat
 
     sweep(late + MINUTE)
 
-    assert _kinds(member) == [Kind.FEEDBACK_DUE_TODAY]
+    assert notice_kinds(member) == [Kind.FEEDBACK_DUE_TODAY]
 
 
 def test_it_stops_reminding_about_a_case_that_was_closed(deadline, sweep, case, member, coordinator):
-    # Given a reminder, after which the case was closed with the feedback still open
+    # Given a reminder, after which the case was closed with the feedback still open (case_close
+    # refuses that since issue 5; the sweep still guards against a case closed another way)
     sweep(TWO_DAYS_BEFORE)
     with time_machine.travel(TWO_DAYS_BEFORE + timedelta(hours=3), tick=False):
-        case_close(case=case, actor=coordinator, reason="family_declined", today=date(2027, 3, 14))
+        case_transition(case=case, to=CaseStatus.CLOSED, actor=coordinator, closed_on=date(2027, 3, 14))
 
     taken = [sweep(ON_THE_DAY), sweep(OVERDUE)]
 
     assert taken == [0, 0]
-    assert _kinds(member) == [Kind.FEEDBACK_DUE_SOON]
-    assert _kinds(coordinator) == []
+    assert notice_kinds(member) == [Kind.FEEDBACK_DUE_SOON]
+    assert notice_kinds(coordinator) == []
 
 
 # --- What the e-mails say ---------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from cases.models import Adult, Case, CaseEvent, CaseStatus, Child, ClosureReaso
 from consent.models import Consent, ConsentException, Method
 from consent.selectors import GuardianState, consent_state
 from consent.services import consent_expiry_sweep
-from hlt.demo import DEMO_ACCOUNTS, DEMO_CASES, demo_personnummer, seed_demo
+from hlt.demo import DEMO_ACCOUNTS, DEMO_CASES, _spec, demo_personnummer, seed_demo
 from meetings.models import AgendaItem, ItemState, Meeting, MeetingStatus
 from teams.models import Area, Municipality, Team
 
@@ -38,7 +38,7 @@ def _demo_counts() -> tuple[int, ...]:
 
 
 def _demo_case(story: str) -> Case:
-    spec = next(spec for spec in DEMO_CASES if spec.story == story)
+    spec = _spec(story)
     return Case.objects.select_related("child", "initiator", "team").get(child__identity_number=spec.number)
 
 
@@ -234,6 +234,15 @@ def test_a_family_from_the_month_before_has_had_its_feedback():
     seed_demo()
     case = _demo_case("feedback_given")
     item = case.agenda_items.get(state=ItemState.DISCUSSED)
-    assert case.status == CaseStatus.FEEDBACK_GIVEN
     assert not item.deadline.is_open
     assert item.feedback_on >= timezone.localdate(item.meeting.starts_at)
+
+
+def test_a_family_that_had_its_feedback_has_a_plan_and_an_established_sip():
+    seed_demo()
+    case = _demo_case("feedback_given")
+    assert case.status == CaseStatus.SUPPORT_ONGOING
+    assert case.interventions.filter(status="ongoing").count() == 1
+    assert case.follow_ups.filter(deadline__completed_at__isnull=True).count() == 1
+    assert case.sip.status == "established"
+    assert case.sip.principals.filter(is_overall_responsible=True).count() == 1

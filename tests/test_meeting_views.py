@@ -15,7 +15,15 @@ from django.utils.translation import gettext
 from access.models import AccessLogEntry, LogAction, Outcome
 from cases.models import Case, CaseStatus
 from meetings import services
-from meetings.models import AgendaItem, AgreedAction, InterventionType, ItemState, MeetingStatus, MinutesAddendum
+from meetings.models import (
+    AgendaItem,
+    AgreedAction,
+    InterventionType,
+    ItemState,
+    Meeting,
+    MeetingStatus,
+    MinutesAddendum,
+)
 from meetings.services import agenda_item_add, meeting_day
 from tests.factories import AdultFactory, CaseFactory, MeetingFactory
 
@@ -201,8 +209,19 @@ def test_it_offers_the_coordinator_the_meeting_tools(client, coordinator, item):
 
     page = client.get(f"/moten/{item.meeting_id}/").content.decode()
 
-    for path in ["flytta/", "stall-in/", "dagordning/las/", "narvaro/", f"dagordning/{item.pk}/protokoll/"]:
+    for path in ["flytta/", "stall-in/", "dagordning/las/", "narvaro/"]:
         assert f"/moten/{item.meeting_id}/{path}" in page
+    # The minutes come once the meeting has started.
+    assert f"/moten/{item.meeting_id}/dagordning/{item.pk}/protokoll/" not in page
+
+
+def test_it_offers_the_coordinator_the_minutes_once_the_meeting_has_started(client, coordinator, item):
+    Meeting.objects.filter(pk=item.meeting_id).update(starts_at=timezone.now() - timedelta(minutes=5))
+    _login(client, coordinator)
+
+    page = client.get(f"/moten/{item.meeting_id}/").content.decode()
+
+    assert f"/moten/{item.meeting_id}/dagordning/{item.pk}/protokoll/" in page
 
 
 def test_it_offers_a_member_none_of_the_coordinators_tools(client, colleague, item):

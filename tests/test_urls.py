@@ -20,7 +20,9 @@ from access.models import AccessLogEntry, Outcome
 from cases.deadlines import deadline_open
 from cases.models import DeadlineKind
 from consent.services import consent_record, default_valid_until
-from meetings.models import AgendaItem, ItemState, MeetingStatus
+from meetings.models import AgendaItem, InterventionType, ItemState, MeetingStatus
+from support.models import FollowUp, FollowUpKind, Intervention
+from teams.models import PrincipalType
 from tests.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +34,7 @@ _NOT_IN_A_TEAM = dict.fromkeys(["process_leader", "regional_leader", "admin"], 4
 # The case before consent: its initiator (member) and the team's coordinator know it; nobody else does.
 _CASE_PAGE = {**dict.fromkeys(PERSONAS, 404), "anonymous": 302, "member": 200, "coordinator": 200}
 _COORDINATOR_ONLY = {**_CASE_PAGE, "member": 403}
+_CASE_REDIRECTED = {**_CASE_PAGE, "member": 302, "coordinator": 302}
 # A meeting of `team`: its members see it, nobody else may know it exists; the coordinator manages it.
 _TEAM_MEETING = {**dict.fromkeys(PERSONAS, 404), "anonymous": 302, "member": 200, "colleague": 200, "coordinator": 200}
 _MEETING_COORDINATOR = {**_TEAM_MEETING, "member": 403, "colleague": 403}
@@ -105,6 +108,34 @@ EXPECTED = {
     # Recording feedback is for the contact person (member) and the coordinator.
     "meetings:feedback": (lambda t: f"/aterkopplingar/{t.discussed_item.pk}/", _CASE_PAGE),
     "meetings:letter": (lambda t: f"/aterkopplingar/{t.discussed_item.pk}/brev.pdf", _CASE_PAGE),
+    # Support: the case has not been discussed yet, so adding to its plan sends those who see it back.
+    "support:intervention_new": (lambda t: f"/arenden/{t.case.pk}/insatser/ny/", _CASE_REDIRECTED),
+    "support:from_meeting": (lambda t: f"/arenden/{t.case.pk}/insatser/fran-motet/", _CASE_REDIRECTED),
+    "support:intervention": (lambda t: f"/arenden/{t.case.pk}/insatser/{t.intervention.pk}/", _CASE_PAGE),
+    "support:intervention_status": (
+        lambda t: f"/arenden/{t.case.pk}/insatser/{t.intervention.pk}/status/",
+        _CASE_PAGE,
+    ),
+    # Only a done intervention is evaluated.
+    "support:intervention_evaluate": (
+        lambda t: f"/arenden/{t.case.pk}/insatser/{t.intervention.pk}/utvardering/",
+        _CASE_REDIRECTED,
+    ),
+    "support:follow_up_new": (lambda t: f"/arenden/{t.case.pk}/uppfoljningar/ny/", _CASE_REDIRECTED),
+    "support:follow_up": (lambda t: f"/arenden/{t.case.pk}/uppfoljningar/{t.follow_up.pk}/", _CASE_PAGE),
+    "support:follow_up_cancel": (
+        lambda t: f"/arenden/{t.case.pk}/uppfoljningar/{t.follow_up.pk}/avboka/",
+        _CASE_PAGE,
+    ),
+    # The SIP: the case has none yet, so the pages that need one send those who see it to the SIP page.
+    "sip:detail": (lambda t: f"/arenden/{t.case.pk}/sip/", _CASE_PAGE),
+    "sip:new": (lambda t: f"/arenden/{t.case.pk}/sip/ny/", _CASE_PAGE),
+    "sip:edit": (lambda t: f"/arenden/{t.case.pk}/sip/andra/", _CASE_REDIRECTED),
+    "sip:establish": (lambda t: f"/arenden/{t.case.pk}/sip/faststall/", _CASE_REDIRECTED),
+    "sip:end": (lambda t: f"/arenden/{t.case.pk}/sip/avsluta/", _CASE_REDIRECTED),
+    "sip:history": (lambda t: f"/arenden/{t.case.pk}/sip/historik/", _CASE_REDIRECTED),
+    "sip:pdf": (lambda t: f"/arenden/{t.case.pk}/sip/plan.pdf", _CASE_REDIRECTED),
+    "sip:invitation": (lambda t: f"/arenden/{t.case.pk}/sip/kallelse.pdf", _CASE_REDIRECTED),
 }
 THIRD_PARTY_PREFIXES = ("admin:", "set_language", "account_", "mfa_", "socialaccount_", "usersessions_", "openid_")
 
@@ -168,7 +199,24 @@ def targets(team, case, colleague, private_dir):
         contact_person=case.initiator,
         deadline=deadline,
     )
+    intervention = Intervention.objects.create(
+        case=case,
+        intervention_type=InterventionType.objects.first(),
+        principal=PrincipalType.MUNICIPALITY,
+        responsible_unit=case.initiator_unit,
+        start_date=today,
+        created_by=case.initiator,
+    )
+    follow_up = FollowUp.objects.create(
+        case=case,
+        kind=FollowUpKind.FAMILY_MEETING,
+        planned_on=today + timedelta(days=30),
+        responsible=case.initiator,
+        created_by=case.initiator,
+    )
     return SimpleNamespace(
+        intervention=intervention,
+        follow_up=follow_up,
         team=team,
         case=case,
         guardian=guardian,

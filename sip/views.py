@@ -1,0 +1,275 @@
+"""SIP pages, all under a case the access policy has let the user see. One SIP per case, so the
+case id is the only id in the URLs. A page that needs a plan the case does not have sends the user
+to the SIP page, which offers to start one or explains what is missing."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from access import policy
+from access.models import LogAction
+from accounts.models import User
+from cases.models import Case
+from cases.selectors import case_plain
+from hlt.forms import add_service_errors
+from hlt.views import form_page
+from sip.forms import ConfirmForm, EndForm, NoteForm, ParticipantFormSet, PrincipalFormSet, SipForm
+from sip.models import Sip, SipStatus
+from sip.pdf import sip_document_pdf, sip_invitation_pdf
+from sip.selectors import (
+    change_labels,
+    sip_consent_refusal,
+    sip_for_case,
+    sip_missing_parts,
+    sip_recommended,
+    sip_revisions,
+    team_users,
+)
+from sip.services import CONTENT_FIELDS, sip_create, sip_end, sip_establish, sip_update
+
+
+def _case(request, case_id, *, action=policy.EDIT) -> Case:
+    """The case for a form page: showing the form is logged as a view, posting it as an update."""
+    log_action = LogAction.UPDATE if request.method == "POST" else LogAction.VIEW
+    return policy.get_for_user(request, case_plain(), case_id, action=action, log_action=log_action)
+
+
+def _to_sip_page(case: Case):
+    return redirect("sip:detail", case.pk)
+
+
+def _no_sip(request, case: Case):
+    messages.info(request, _("The case has no SIP yet."))
+    return _to_sip_page(case)
+
+
+@login_required
+def sip_detail(request, case_id):
+    """The case's SIP: the plan with its four statutory parts, or how to start one."""
+    case = policy.get_for_user(request, case_plain(), case_id)
+    today = timezone.localdate()
+    sip = sip_for_case(case)
+    refusal = sip_consent_refusal(case, today=today)
+    context = {"case": case, "sip": sip, "consent_refusal": refusal, "today": today}
+    if sip is not None:
+        principals, participants = list(sip.principals.all()), list(sip.participants.all())
+        context.update(
+            principals=principals,
+            participants=participants,
+            missing=sip_missing_parts(sip, principals) if not sip.is_established else [],
+            can_edit=case.is_open and not refusal and not sip.is_ended,
+            can_end=case.is_open and sip.is_established,
+        )
+    else:
+        context["can_start"] = case.is_open and not refusal
+    return render(request, "sip/sip_detail.html", context)
+
+
+@login_required
+def sip_new(request, case_id):
+    """Start the SIP: offered only while the guardians' SIP consent is in force."""
+    case = _case(request, case_id)
+    if Sip.objects.filter(case=case).exists():
+        return _to_sip_page(case)
+    refusal = sip_consent_refusal(case, today=timezone.localdate())
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sip_create(case=case, actor=request.user, today=timezone.localdate())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The SIP is started. Fill in the plan together with the family."))
+            return redirect("sip:edit", case.pk)
+    return render(request, "sip/sip_new.html", {"case": case, "form": form, "consent_refusal": refusal})
+
+
+def _principal_initial(sip: Sip) -> list[dict]:
+    return [
+        {
+            "principal_type": p.principal_type,
+            "unit": p.unit_id,
+            "organisation": p.organisation,
+            "responsibilities": p.responsibilities,
+            "is_overall_responsible": p.is_overall_responsible,
+            "coordinator": p.coordinator_id,
+            "coordinator_name": p.coordinator_name,
+        }
+        for p in sip.principals.all()
+    ]
+
+
+def _participant_initial(sip: Sip) -> list[dict]:
+    return [
+        {"name": p.name, "role": p.role, "organisation": p.organisation, "user": p.user_id}
+        for p in sip.participants.all()
+    ]
+
+
+@login_required
+def sip_edit(request, case_id):
+    """Change the plan: its content, its principals and its participants. A change to an
+    established plan makes a new version with a note of what changed."""
+    case = _case(request, case_id)
+    sip = sip_for_case(case)
+    if sip is None:
+        return _no_sip(request, case)
+    today = timezone.localdate()
+    refusal = sip_consent_refusal(case, today=today)
+    if sip.is_ended or not case.is_open or refusal:
+        messages.error(request, refusal or _("The plan can no longer be changed."))
+        return _to_sip_page(case)
+    members = team_users(case.team_id)
+    data = request.POST if request.method == "POST" else None
+    form = SipForm(
+        data,
+        members=members,
+        established=sip.is_established,
+        initial={name: getattr(sip, name) for name in CONTENT_FIELDS},
+    )
+    principals = PrincipalFormSet(
+        data,
+        initial=_principal_initial(sip),
+        prefix="principals",
+        form_kwargs={"units": case.team.area.all_units(), "members": members},
+    )
+    participants = ParticipantFormSet(
+        data, initial=_participant_initial(sip), prefix="participants", form_kwargs={"members": members}
+    )
+    if data is not None and form.is_valid() and principals.is_valid() and participants.is_valid():
+        content = {name: form.cleaned_data[name] for name in CONTENT_FIELDS}
+        try:
+            updated = sip_update(
+                sip=sip,
+                actor=request.user,
+                today=today,
+                principals=principals.principals(),
+                participants=participants.participants(),
+                note=form.cleaned_data.get("note", ""),
+                **content,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if updated.version != sip.version:
+                messages.success(request, _("The plan is saved as version %(version)s.") % {"version": updated.version})
+            else:
+                messages.success(request, _("The plan is saved."))
+            return _to_sip_page(case)
+    context = {"case": case, "sip": sip, "form": form, "principals": principals, "participants": participants}
+    return render(request, "sip/sip_form.html", context)
+
+
+@login_required
+def sip_establish_view(request, case_id):
+    """Establish the plan, once its four statutory parts are there: the page lists what is missing."""
+    case = _case(request, case_id)
+    sip = sip_for_case(case)
+    if sip is None:
+        return _no_sip(request, case)
+    if sip.status != SipStatus.DRAFT:
+        messages.info(request, _("The plan is already established."))
+        return _to_sip_page(case)
+    form = NoteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sip_establish(sip=sip, actor=request.user, today=timezone.localdate(), note=form.cleaned_data["note"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The plan is established as version 1."))
+            return _to_sip_page(case)
+    principals, participants = list(sip.principals.all()), list(sip.participants.all())
+    context = {
+        "case": case,
+        "sip": sip,
+        "form": form,
+        "missing": sip_missing_parts(sip, principals),
+        "recommended": sip_recommended(sip, participants),
+        "consent_refusal": sip_consent_refusal(case, today=timezone.localdate()),
+    }
+    return render(request, "sip/sip_establish.html", context)
+
+
+@login_required
+def sip_end_view(request, case_id):
+    """End an established plan, with the reason; its last version records it."""
+    case = _case(request, case_id)
+    sip = sip_for_case(case)
+    if sip is None:
+        return _no_sip(request, case)
+    if not sip.is_established:
+        messages.info(request, _("Only an established plan can be ended."))
+        return _to_sip_page(case)
+    form = EndForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sip_end(sip=sip, actor=request.user, note=form.cleaned_data["note"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The plan has ended. It is kept with its history."))
+            return _to_sip_page(case)
+    return form_page(
+        request,
+        case=case,
+        form=form,
+        title=_("End the SIP"),
+        intro=_("An ended plan is kept with all its versions; it can no longer be changed."),
+        submit=_("End the plan"),
+    )
+
+
+@login_required
+def sip_history(request, case_id):
+    """Every version of the plan: what changed, who changed it and when, and what it said."""
+    case = policy.get_for_user(request, case_plain(), case_id)
+    sip = Sip.objects.filter(case=case).first()
+    if sip is None:
+        return _no_sip(request, case)
+    revisions = sip_revisions(sip)
+    names = dict(
+        User.objects.filter(pk__in={r.author_id for r in revisions if r.author_id}).values_list("pk", "full_name")
+    )
+    for revision in revisions:
+        revision.author_name = names.get(revision.author_id, "–")
+        revision.change_labels = change_labels(revision.changed_fields)
+    return render(request, "sip/sip_history.html", {"case": case, "sip": sip, "revisions": revisions})
+
+
+def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def sip_pdf(request, case_id):
+    """The plan as a PDF for the family and the participants (logged as a print)."""
+    case = policy.get_for_user(request, case_plain(), case_id, log_action=LogAction.PRINT)
+    sip = sip_for_case(case)
+    if sip is None:
+        return _no_sip(request, case)
+    return _pdf_response(sip_document_pdf(case=case, sip=sip), f"sip-{case.reference}-v{sip.version}.pdf")
+
+
+@login_required
+def sip_invitation(request, case_id):
+    """The invitation (kallelse) to the SIP meeting as a PDF (logged as a print). Needs a meeting
+    date, and the SIP consent in force: without it nobody is convened."""
+    case = policy.get_for_user(request, case_plain(), case_id, log_action=LogAction.PRINT)
+    sip = sip_for_case(case)
+    if sip is None:
+        return _no_sip(request, case)
+    refusal = sip_consent_refusal(case, today=timezone.localdate())
+    if refusal or sip.is_ended:
+        messages.error(request, refusal or _("The plan has ended: there is no SIP meeting to convene."))
+        return _to_sip_page(case)
+    if sip.meeting_date is None:
+        messages.error(request, _("Set the date of the SIP meeting before printing the invitation."))
+        return redirect("sip:edit", case.pk)
+    return _pdf_response(sip_invitation_pdf(case=case, sip=sip), f"sip-kallelse-{case.reference}.pdf")
