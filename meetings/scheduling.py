@@ -313,7 +313,7 @@ def meeting_move(*, meeting: Meeting, actor, starts_at: datetime, ends_at: datet
     # Cases before items, as in meeting_cancel: the order consent changes lock them in.
     cases = Case.objects.select_for_update().filter(pk__in=planned.values("case")).order_by("pk")
     day = timezone.localdate(starts_at)
-    lapsing = {case.pk for case in cases if case.consent_in_force_until is None or case.consent_in_force_until < day}
+    lapsing = {case.pk for case in cases if _consent_ends_before(case, day)}
     items = list(planned.select_related("case"))
     for item in items:
         case_event_record(case=item.case, actor=actor, action="meeting.move", meeting_id=str(meeting.pk))
@@ -327,6 +327,10 @@ def meeting_move(*, meeting: Meeting, actor, starts_at: datetime, ends_at: datet
         link=reverse("meetings:detail", args=[meeting.pk]),
     )
     return meeting
+
+
+def _consent_ends_before(case: Case, day) -> bool:
+    return case.consent_in_force_until is None or case.consent_in_force_until < day
 
 
 def _take_off_for_consent(item: AgendaItem, actor) -> None:
@@ -416,6 +420,9 @@ def meeting_cancel(*, meeting: Meeting, actor, reason: str, now: datetime) -> Me
                 meeting_id=str(meeting.pk),
                 moved_to=str(moved_to.pk),
             )
+        for item in moving:
+            if _consent_ends_before(item.case, timezone.localdate(moved_to.starts_at)):
+                _take_off_for_consent(item, actor)
     elif items:
         for item in items:
             item.state, item.removed_at, item.removal_reason = ItemState.REMOVED, now, RemovalReason.MEETING_CANCELLED

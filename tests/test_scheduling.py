@@ -410,6 +410,21 @@ def test_it_moves_the_agenda_to_the_end_of_the_next_meetings_agenda(team, member
     assert Meeting.objects.get(pk=cancelled.pk).status == MeetingStatus.CANCELLED
 
 
+def test_it_takes_off_a_moved_case_whose_consent_ends_before_the_next_meeting(team, member, coordinator):
+    cancelled = MeetingFactory(team=team, day=date(2027, 1, 12))
+    lapsing = _on_agenda(cancelled, member, 0, consent_until=date(2027, 1, 31))
+    staying = _on_agenda(cancelled, member, 1)
+    next_meeting = MeetingFactory(team=team, day=date(2027, 2, 9))
+
+    _cancel(cancelled, coordinator)
+
+    lapsing.refresh_from_db()
+    assert (lapsing.state, lapsing.removal_reason) == (ItemState.REMOVED, RemovalReason.CONSENT)
+    assert Case.objects.get(pk=lapsing.case_id).status == CaseStatus.READY
+    assert list(AgendaItem.objects.filter(meeting=next_meeting, state=ItemState.PLANNED)) == [staying]
+    assert Notification.objects.filter(recipient=member, kind=Kind.AGENDA_REMOVED).count() == 1
+
+
 def test_it_notifies_those_concerned_about_a_cancellation(team, member, colleague, coordinator):
     meeting = MeetingFactory(team=team, day=date(2027, 1, 12))
     MeetingFactory(team=team, day=date(2027, 2, 9))
