@@ -170,8 +170,9 @@ def schedule_apply(*, schedule: MeetingSchedule, today: date) -> ScheduleApplied
     closed meeting keeps its own time. Such a meeting gets the schedule's new day, time, place and
     agenda cut-off. One in a month where the schedule no longer meets is deleted when nothing was
     ever put on its agenda, and otherwise left and reported in `kept`. An inactive schedule (or
-    team) changes nothing. Follow-ups planned at a meeting that gets a new day take that day
-    (`meeting_moved`).
+    team) changes nothing. A changed meeting is handled as a move (`_after_move`): follow-ups take
+    its new day, a case whose consent ends before it leaves the agenda, and the team is told when
+    cases wait on its agenda (the calendar feed carries the rest).
     """
     result = ScheduleApplied()
     if not schedule.is_active or not Team.objects.filter(pk=schedule.team_id, is_active=True).exists():
@@ -189,7 +190,7 @@ def schedule_apply(*, schedule: MeetingSchedule, today: date) -> ScheduleApplied
         .order_by("starts_at")
     )
     with_items = set(AgendaItem.objects.filter(meeting__in=meetings).values_list("meeting_id", flat=True).distinct())
-    changed, doomed, new_day = [], [], []
+    changed, doomed = [], []
     for meeting in meetings:
         day = meeting_day(schedule=schedule, month=meeting.month)
         times = _times(schedule, day) if day else None
@@ -206,15 +207,12 @@ def schedule_apply(*, schedule: MeetingSchedule, today: date) -> ScheduleApplied
                 times["place"],
             ):
                 meeting.sequence += 1
-            if timezone.localdate(meeting.starts_at) != day:
-                new_day.append(meeting)
             for name, value in times.items():
                 setattr(meeting, name, value)
             changed.append(meeting)
     Meeting.objects.bulk_update(changed, [*TIME_FIELDS, "sequence"])
-    for meeting in new_day:
-        # Follow-ups planned at the meeting take its new day (support.receivers).
-        meeting_moved.send(sender=Meeting, meeting=meeting, actor=None)
+    for meeting in changed:
+        _after_move(meeting, None, tell_team=False)
     if doomed:
         Meeting.objects.filter(pk__in=doomed).delete()
     result.updated, result.deleted = len(changed), len(doomed)
@@ -309,10 +307,18 @@ def meeting_move(*, meeting: Meeting, actor, starts_at: datetime, ends_at: datet
     meeting.sequence += 1
     meeting.save(update_fields=[*TIME_FIELDS, "rescheduled", "sequence"])
 
+    _after_move(meeting, actor)
+    return meeting
+
+
+def _after_move(meeting: Meeting, actor, *, tell_team: bool = True) -> None:
+    """What follows a meeting's new time: each case on its agenda records it, a case whose consent ends
+    before the new day leaves the agenda, follow-ups take the new day (`meeting_moved`), and the team
+    is told (a schedule change tells only the teams of meetings with cases on the agenda)."""
     planned = AgendaItem.objects.filter(meeting=meeting, state=ItemState.PLANNED)
     # Cases before items, as in meeting_cancel: the order consent changes lock them in.
     cases = Case.objects.select_for_update().filter(pk__in=planned.values("case")).order_by("pk")
-    day = timezone.localdate(starts_at)
+    day = timezone.localdate(meeting.starts_at)
     lapsing = {case.pk for case in cases if _consent_ends_before(case, day)}
     items = list(planned.select_related("case"))
     for item in items:
@@ -320,13 +326,13 @@ def meeting_move(*, meeting: Meeting, actor, starts_at: datetime, ends_at: datet
         if item.case_id in lapsing:
             _take_off_for_consent(item, actor)
     meeting_moved.send(sender=Meeting, meeting=meeting, actor=actor)
-    notify(
-        recipients=_concerned(meeting, items, actor),
-        kind=Kind.MEETING_MOVED,
-        key=f"meeting_moved:{meeting.pk}:{meeting.sequence}:{starts_at.astimezone(UTC).isoformat()}",
-        link=reverse("meetings:detail", args=[meeting.pk]),
-    )
-    return meeting
+    if tell_team or items:
+        notify(
+            recipients=_concerned(meeting, items, actor),
+            kind=Kind.MEETING_MOVED,
+            key=f"meeting_moved:{meeting.pk}:{meeting.sequence}:{meeting.starts_at.astimezone(UTC).isoformat()}",
+            link=reverse("meetings:detail", args=[meeting.pk]),
+        )
 
 
 def _consent_ends_before(case: Case, day) -> bool:

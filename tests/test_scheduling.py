@@ -212,6 +212,26 @@ def test_it_moves_untouched_future_meetings_to_the_changed_schedule(team):
     assert (result.updated, result.created, result.deleted) == (7, 0, 0)
 
 
+def test_it_tells_the_team_when_a_schedule_change_moves_a_meeting_with_cases(team, member, colleague):
+    schedule = ScheduleFactory(team=team)
+    meetings_generate(today=TODAY)
+    february = Meeting.objects.get(month=date(2027, 2, 1))
+    lapsing = _on_agenda(february, member, 0, consent_until=date(2027, 2, 10))
+    staying = _on_agenda(february, member, 1)
+    schedule.week_of_month = 3  # the 9th becomes the 16th
+    schedule.save()
+
+    schedule_apply(schedule=schedule, today=TODAY)
+
+    lapsing.refresh_from_db()
+    staying.refresh_from_db()
+    assert lapsing.removal_reason == RemovalReason.CONSENT
+    assert staying.state == ItemState.PLANNED
+    # Only the meeting with cases on its agenda is announced; the calendar feed carries the others.
+    moved = Notification.objects.filter(kind=Kind.MEETING_MOVED)
+    assert sorted(moved.values_list("recipient_id", flat=True)) == sorted([member.pk, colleague.pk])
+
+
 def test_it_leaves_a_meeting_moved_by_hand_where_it_is(team):
     schedule = ScheduleFactory(team=team)
     moved = MeetingFactory(team=team, day=date(2027, 2, 10), rescheduled=True)
