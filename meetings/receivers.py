@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import CaseStatus
-from cases.services import case_event_record
 from meetings.models import AgendaItem, ItemPurpose, ItemState, MeetingStatus, RemovalReason
+from meetings.services import agenda_item_mark_removed
 from notifications.models import Kind
 from notifications.services import notify
 from teams.models import Role, TeamMembership
@@ -49,16 +49,7 @@ def agenda_items_leave_with_case(sender, *, case, previous, actor, **kwargs) -> 
         )
     ]
     for item in items:
-        item.state, item.removed_at, item.removal_reason = ItemState.REMOVED, now, reason
-        item.save(update_fields=["state", "removed_at", "removal_reason"])
-        case_event_record(
-            case=case,
-            actor=actor,
-            action="agenda.remove",
-            meeting_id=str(item.meeting_id),
-            item_id=item.pk,
-            reason=reason,
-        )
+        agenda_item_mark_removed(item=item, case=case, actor=actor, reason=reason, now=now)
         recipients = [user for user in [*coordinators, item.added_by] if actor is None or user.pk != actor.pk]
         notify(
             recipients=recipients,

@@ -295,17 +295,22 @@ def agenda_item_remove(*, item: AgendaItem, actor, reason: str = RemovalReason.B
         raise ValidationError(_("Only the coordinator or the person who put the case on the agenda can take it off."))
     if item.state != ItemState.PLANNED:
         raise ValidationError(_("The case is no longer on this agenda."))
-    item.state, item.removed_at, item.removal_reason = ItemState.REMOVED, timezone.now(), reason
-    item.save(update_fields=["state", "removed_at", "removal_reason"])
-    case = item.case
-    if case.status == CaseStatus.ON_AGENDA:
-        case_transition(case=case, to=CaseStatus.READY, actor=actor)
-    case_event_record(
-        case=case, actor=actor, action="agenda.remove", meeting_id=str(meeting.pk), item_id=item.pk, reason=reason
-    )
+    agenda_item_mark_removed(item=item, case=item.case, actor=actor, reason=reason)
+    if item.case.status == CaseStatus.ON_AGENDA:
+        case_transition(case=item.case, to=CaseStatus.READY, actor=actor)
     # A follow-up item taken off: its follow-up will not take place there (support cancels it).
     agenda_item_removed.send(sender=AgendaItem, item=item, actor=actor)
     return item
+
+
+def agenda_item_mark_removed(*, item: AgendaItem, case: Case, actor, reason: str, now: datetime | None = None) -> None:
+    """Mark an item removed from its agenda (kept, not deleted) and note it on the case's timeline.
+    The caller holds the locks and moves the case if it must move."""
+    item.state, item.removed_at, item.removal_reason = ItemState.REMOVED, now or timezone.now(), reason
+    item.save(update_fields=["state", "removed_at", "removal_reason"])
+    case_event_record(
+        case=case, actor=actor, action="agenda.remove", meeting_id=str(item.meeting_id), item_id=item.pk, reason=reason
+    )
 
 
 @transaction.atomic

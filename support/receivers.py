@@ -39,7 +39,7 @@ from cases.deadlines import deadline_complete, deadline_reschedule
 from cases.models import CaseStatus
 from cases.services import case_event_record, case_transition
 from meetings.models import AgendaItem, ItemPurpose, ItemState, Meeting, MeetingStatus, RemovalReason
-from meetings.services import meeting_day
+from meetings.services import agenda_item_mark_removed, meeting_day
 from notifications.models import Kind
 from notifications.services import notify
 from support.models import FollowUp, Intervention, InterventionStatus
@@ -85,16 +85,7 @@ def _end_the_plan(case, actor) -> None:
         )
     )
     for item in items:
-        item.state, item.removed_at, item.removal_reason = ItemState.REMOVED, now, RemovalReason.CASE_CLOSED
-        item.save(update_fields=["state", "removed_at", "removal_reason"])
-        case_event_record(
-            case=case,
-            actor=actor,
-            action="agenda.remove",
-            meeting_id=str(item.meeting_id),
-            item_id=item.pk,
-            reason=RemovalReason.CASE_CLOSED,
-        )
+        agenda_item_mark_removed(item=item, case=case, actor=actor, reason=RemovalReason.CASE_CLOSED, now=now)
 
 
 # --- Follow-ups at a meeting that changes ----------------------------------------------------------
