@@ -157,3 +157,20 @@ def sweep(django_capture_on_commit_callbacks, eager_tasks):
             return deadline_sweep_task()
 
     return run
+
+
+@pytest.fixture
+def units(case):
+    """The SIP's two principals in the team's area: the municipality's social services and the
+    region's health centre."""
+    from tests.sip_helpers import principal_units
+
+    return principal_units(case)
+
+
+@pytest.fixture
+def sip_case(case, member, units):
+    """`case` with both guardians' consent to a SIP (and no HLT consent: the SIP does not need it)."""
+    from tests.sip_helpers import sip_consent
+
+    return sip_consent(case, actor=member)

@@ -20,7 +20,6 @@ from tests.sip_helpers import (
     HEALTH_DUTIES,
     complete_draft,
     established,
-    principal_units,
     sip_consent,
     two_principals,
 )
@@ -31,17 +30,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 @pytest.fixture
 def today():
     return timezone.localdate()
-
-
-@pytest.fixture
-def units(case):
-    return principal_units(case)
-
-
-@pytest.fixture
-def sip_case(case, member, units):
-    """`case` with both guardians' consent to a SIP (and no HLT consent: the SIP does not need it)."""
-    return sip_consent(case, actor=member)
 
 
 def _messages(raised) -> str:

@@ -22,18 +22,12 @@ from tests.sip_helpers import (
     SOCIAL_DUTIES,
     complete_draft,
     established,
-    principal_units,
     sip_consent,
 )
 
 pytestmark = pytest.mark.django_db
 
 SEEDED_REFERENCE = "2 kap. 7 § socialtjänstlagen (2001:453) och 16 kap. 4 § hälso- och sjukvårdslagen (2017:30)"
-
-
-@pytest.fixture
-def units(case):
-    return principal_units(case)
 
 
 @pytest.fixture

@@ -25,21 +25,9 @@ from tests.sip_helpers import (
     SOCIAL_DUTIES,
     complete_draft,
     established,
-    principal_units,
-    sip_consent,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
-
-
-@pytest.fixture
-def units(case):
-    return principal_units(case)
-
-
-@pytest.fixture
-def sip_case(case, member, units):
-    return sip_consent(case, actor=member)
 
 
 def _url(case, tail=""):
