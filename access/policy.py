@@ -30,7 +30,16 @@ from access.log import log_access, object_type_of
 from access.models import LogAction, Outcome
 from cases.models import Case, CaseNamedUser
 from meetings.models import Meeting
-from teams.models import ManagementGroupMembership, ProcessLeaderScope, Role, Team, TeamMembership
+from teams.models import (
+    Area,
+    ManagementGroupMembership,
+    Municipality,
+    ProcessLeaderScope,
+    Region,
+    Role,
+    Team,
+    TeamMembership,
+)
 
 VIEW = "view"
 VIEW_CONTACTS = "view_contacts"
@@ -212,3 +221,70 @@ def get_for_user(request, model_or_queryset, pk, *, action: str = VIEW, log_acti
 def log_list(request, model: type[Model]) -> None:
     """Record that a list of `model` objects was shown (one entry per page, not per row)."""
     log_access(request, action=LogAction.LIST, outcome=Outcome.ALLOWED, object_type=object_type_of(model))
+
+
+# --- Dashboards -----------------------------------------------------------------------------
+# Figures only, never a child: a regional process leader sees their region and everything in it, a
+# local one their municipality or area, a management-group member their area, and a team's
+# coordinator their team. Each scope reaches down, never up or sideways.
+
+
+def _dashboard_grants(user) -> dict[str, QuerySet]:
+    scopes = ProcessLeaderScope.objects.filter(user=user)
+    return {
+        "regions": scopes.filter(region__isnull=False).values("region"),
+        "municipalities": scopes.filter(municipality__isnull=False).values("municipality"),
+        "areas": scopes.filter(area__isnull=False).values("area"),
+        "managed": ManagementGroupMembership.objects.filter(user=user).values("area"),
+        "coordinated": TeamMembership.objects.filter(user=user, role=Role.COORDINATOR).values("team"),
+    }
+
+
+def dashboard_visible(user, model: type[Model]) -> Q:
+    """The regions, municipalities, areas or teams whose dashboard `user` may see."""
+    grants = _dashboard_grants(user)
+    region = Q(pk__in=grants["regions"])
+    municipality = Q(pk__in=grants["municipalities"]) | Q(region__in=grants["regions"])
+    area = (
+        Q(pk__in=grants["areas"])
+        | Q(pk__in=grants["managed"])
+        | Q(municipality__in=grants["municipalities"])
+        | Q(municipality__region__in=grants["regions"])
+    )
+    by_model = {
+        Region: region,
+        Municipality: municipality,
+        Area: area,
+        Team: Q(pk__in=grants["coordinated"]) | Q(area__in=Area.objects.filter(area).values("pk")),
+    }
+    return by_model[model]
+
+
+def dashboard_units(user) -> dict[type[Model], QuerySet]:
+    """The units the user's scopes name: where their dashboards start (what lies below is reached
+    from there)."""
+    grants = _dashboard_grants(user)
+    return {
+        Region: Region.objects.filter(pk__in=grants["regions"]),
+        Municipality: Municipality.objects.filter(pk__in=grants["municipalities"]),
+        Area: Area.objects.filter(Q(pk__in=grants["areas"]) | Q(pk__in=grants["managed"])),
+        Team: Team.objects.filter(pk__in=grants["coordinated"]),
+    }
+
+
+def dashboard_get(request, model: type[Model], pk: int, *, log_action: LogAction = LogAction.VIEW) -> Model:
+    """One unit whose dashboard `request.user` may see, or 404 whether it is unknown or out of
+    scope, so a tampered URL learns nothing. Every outcome goes to the access log."""
+    obj = model.objects.filter(dashboard_visible(request.user, model), pk=pk).first()
+    object_type = f"dashboards.{model._meta.model_name}"
+    log_access(
+        request,
+        action=log_action,
+        outcome=Outcome.ALLOWED if obj is not None else Outcome.DENIED,
+        object_type=object_type,
+        object_id=pk,
+        team_id=pk if model is Team and obj is not None else None,
+    )
+    if obj is None:
+        raise Http404
+    return obj

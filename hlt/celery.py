@@ -38,6 +38,16 @@ app.conf.beat_schedule = {
         "task": "meetings.tasks.meetings_generate_task",
         "schedule": crontab(minute=35, hour=2),
     },
+    # The dashboards' summary: recent months every five minutes, so a figure is at most minutes old;
+    # everything nightly, for corrections back in time. A lost run is made up by the next one.
+    "dashboard-summary-refresh": {
+        "task": "dashboards.tasks.summary_refresh_task",
+        "schedule": crontab(minute="*/5"),
+    },
+    "dashboard-summary-rebuild": {
+        "task": "dashboards.tasks.summary_rebuild_task",
+        "schedule": crontab(minute=50, hour=2),
+    },
     # E-mails the broker lost or a dead worker never sent.
     "requeue-unsent-notifications": {
         "task": "notifications.tasks.requeue_unsent_notifications_task",

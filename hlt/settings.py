@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "support",
     "sip",
     "notifications",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -266,6 +267,23 @@ except ValueError:
     raise ImproperlyConfigured("HLT_FEEDBACK_REMINDER_DAYS must be whole numbers separated by commas.") from None
 # Reminders go out at this hour (Stockholm time) on their day, not at midnight.
 HLT_REMINDER_HOUR = env_int("HLT_REMINDER_HOUR", 7)
+
+# Covering indexes (INCLUDE) speed up PostgreSQL's dashboards; the SQLite demo does without them.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
+# --- Dashboards -----------------------------------------------------------------------------
+# Counts from 1 to this minus one are shown as "<k" (k = 5 shows 1-4 as "<5"); a deployment with
+# very small municipalities may raise it. Below 2 would publish single children, so it is refused.
+HLT_STATS_MIN_COUNT = env_int("HLT_STATS_MIN_COUNT", 5)
+if HLT_STATS_MIN_COUNT < 2:
+    raise ImproperlyConfigured("HLT_STATS_MIN_COUNT must be 2 or more.")
+# The longest period a dashboard shows, in months: five years of monthly figures.
+HLT_STATS_MAX_MONTHS = env_int("HLT_STATS_MAX_MONTHS", 60)
+# The 7-day promise is "kept" from this share of families and "at risk" from the second.
+HLT_FEEDBACK_TARGET_PERCENT = env_int("HLT_FEEDBACK_TARGET_PERCENT", 90)
+HLT_FEEDBACK_WARNING_PERCENT = env_int("HLT_FEEDBACK_WARNING_PERCENT", 75)
+# The summary's recent months are recomputed every few minutes; older months nightly.
+HLT_STATS_REFRESH_MONTHS = env_int("HLT_STATS_REFRESH_MONTHS", 3)
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST")

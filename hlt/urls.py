@@ -18,6 +18,7 @@ urlpatterns = [
     path("arenden/", include("cases.urls")),
     path("arenden/<uuid:case_id>/", include("consent.urls")),
     path("notiser/", include("notifications.urls")),
+    path("statistik/", include("dashboards.urls")),
     path("", include("meetings.urls")),
     path("", include("sip.urls")),
     path("", include("support.urls")),

@@ -1,8 +1,8 @@
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from access import policy
-from teams.models import Area, ProcessLeaderScope, Team, TeamMembership
+from teams.models import Area, ProcessLeaderScope, Role, Team, TeamMembership
 
 
 def _members_prefetch() -> Prefetch:
@@ -15,10 +15,13 @@ def _members_prefetch() -> Prefetch:
 
 
 def team_list_for_member(user) -> QuerySet[Team]:
-    """The teams `user` sits on, with every member, for the home page."""
+    """The teams `user` sits on, with every member, for the home page; `is_coordinated` says
+    whether they coordinate it (and so follow its statistics)."""
+    coordinates = TeamMembership.objects.filter(team=OuterRef("pk"), user=user, role=Role.COORDINATOR)
     return (
         policy.visible(user, Team)
         .filter(memberships__user=user)
+        .annotate(is_coordinated=Exists(coordinates))
         .select_related("area__municipality")
         .prefetch_related(_members_prefetch())
         .order_by("name")

@@ -1,0 +1,266 @@
+"""Reading a dashboard: the summary's figures for one unit and period, suppressed.
+
+A dashboard costs the same handful of queries whatever its size: one per summary table, each a
+UNION ALL of three groupings (per child unit, per month, the whole period), plus the open deadlines
+overdue right now, which are read live so that "now" means now.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, DateField, F, IntegerField, Model, Q, QuerySet, Sum, Value
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import ClosureReason, Deadline, DeadlineKind, ProtectionLevel
+from dashboards.models import Breakdown, Dimension, DiscussedChild, LeadTime, SummaryState, TeamMonth
+from dashboards.periods import Period
+from dashboards.services import AGE_BANDS
+from dashboards.suppression import Cell, suppress
+from meetings.models import InterventionType
+from teams.models import Area, Municipality, Region, Sector, Team
+
+TOTAL = "total"
+# The summary's additive counts; each is a measure on every row of a dashboard.
+SUMMED = [
+    "cases_started",
+    "feedback_due",
+    "feedback_within",
+    "sips_established",
+    "follow_ups_due",
+    "follow_ups_on_time",
+    "closures",
+    "experience_count",
+    "experience_sum",
+]
+
+
+@dataclass(frozen=True)
+class Level:
+    slug: str
+    model: type[Model]
+    field: str  # the summary's column for this level
+    child: str | None  # the slug of the level a dashboard compares
+    name: str
+
+    def team_path(self) -> str:
+        return {
+            "team": "",
+            "area": "area",
+            "municipality": "area__municipality",
+            "region": "area__municipality__region",
+        }[self.field]
+
+
+LEVELS = {
+    "region": Level("region", Region, "region", "kommun", _("Region")),
+    "kommun": Level("kommun", Municipality, "municipality", "team", _("Municipality")),
+    "omrade": Level("omrade", Area, "area", "team", _("HLT area")),
+    "team": Level("team", Team, "team", None, _("HLT team")),
+}
+LEVEL_OF_MODEL = {level.model: level for level in LEVELS.values()}
+
+
+@dataclass
+class Dashboard:
+    level: Level
+    unit: Model
+    period: Period
+    k: int
+    children: list[Model]
+    cells: dict = field(default_factory=dict)
+    lead_times: dict = field(default_factory=dict)  # group -> (median, 90th percentile)
+    categories: dict = field(default_factory=dict)  # dimension -> [(key, label)]
+    refreshed_at: datetime.datetime | None = None
+
+    @property
+    def child_level(self) -> Level | None:
+        return LEVELS[self.level.child] if self.level.child else None
+
+    @property
+    def groups(self) -> list:
+        """Every row group of the dashboard: each child unit, each month, and the whole period."""
+        return [("child", c.pk) for c in self.children] + [("month", m) for m in self.period.months] + [TOTAL]
+
+    def cell(self, group, measure: str) -> Cell:
+        return self.cells[(group, measure)]
+
+
+def _scoped(model, dashboard: Dashboard) -> QuerySet:
+    period = dashboard.period
+    return model.objects.filter(
+        **{dashboard.level.field: dashboard.unit.pk}, month__gte=period.first, month__lte=period.last
+    )
+
+
+def _by_group(queryset: QuerySet, dashboard: Dashboard, *fields: str, **aggregates) -> QuerySet:
+    """`queryset` aggregated three ways in one query: per child unit, per month, and in total."""
+    no_child, no_month = Value(None, output_field=IntegerField()), Value(None, output_field=DateField())
+    child = dashboard.child_level
+    groupings = [(no_child, F("month")), (no_child, no_month)]
+    if child is not None:
+        groupings.insert(0, (F(f"{child.field}_id"), no_month))
+    parts = [queryset.values(*fields, g_child=c, g_month=m).annotate(**aggregates) for c, m in groupings]
+    return parts[0].union(*parts[1:], all=True)
+
+
+def _group(row) -> object:
+    if row["g_child"] is not None:
+        return ("child", row["g_child"])
+    if row["g_month"] is not None:
+        return ("month", row["g_month"])
+    return TOTAL
+
+
+def _read_counts(dashboard: Dashboard) -> None:
+    sums = {name: Sum(name) for name in [*SUMMED, "protected"]}
+    for row in _by_group(_scoped(TeamMonth, dashboard), dashboard, **sums):
+        group = _group(row)
+        for name in SUMMED:
+            dashboard.cells[(group, name)] = Cell(row[name] or 0, row["protected"] or 0)
+
+    children = {
+        "n": Count("child_id", distinct=True),
+        "p": Count("child_id", distinct=True, filter=Q(protected__gt=0)),
+    }
+    for row in _by_group(_scoped(DiscussedChild, dashboard), dashboard, **children):
+        dashboard.cells[(_group(row), "children_discussed")] = Cell(row["n"], row["p"])
+
+
+def _read_lead_times(dashboard: Dashboard) -> None:
+    histogram = _by_group(_scoped(LeadTime, dashboard), dashboard, "days", n=Sum("count"), p=Sum("protected"))
+    select, params = histogram.query.sql_with_params()
+    # The median and 90th percentile from the histogram: the first day whose running total
+    # reaches half (nine tenths) of the cases.
+    # The inner query is compiled by the ORM with bound parameters; nothing here comes from input.
+    sql = f"""
+        SELECT g_child, g_month,
+               MIN(CASE WHEN 2 * running >= total THEN days END),
+               MIN(CASE WHEN 10 * running >= 9 * total THEN days END),
+               MAX(total), MAX(protected)
+        FROM (
+            SELECT g_child, g_month, days,
+                   SUM(n) OVER (PARTITION BY g_child, g_month ORDER BY days) AS running,
+                   SUM(n) OVER (PARTITION BY g_child, g_month) AS total,
+                   SUM(p) OVER (PARTITION BY g_child, g_month) AS protected
+            FROM ({select}) histogram
+        ) cumulative
+        GROUP BY g_child, g_month
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for g_child, g_month, median, p90, total, protected in cursor.fetchall():
+            if isinstance(g_month, str):  # SQLite returns the month as text
+                g_month = datetime.date.fromisoformat(g_month[:10])
+            group = _group({"g_child": g_child, "g_month": g_month})
+            dashboard.cells[(group, "first_meetings")] = Cell(int(total), int(protected))
+            dashboard.lead_times[group] = (median, p90)
+
+
+def _read_overdue(dashboard: Dashboard) -> None:
+    """Feedback overdue right now, read live: a summary minutes old would miss the newest."""
+    team = "case__team"
+    path = f"{team}__{dashboard.level.team_path()}" if dashboard.level.team_path() else team
+    overdue = Deadline.objects.filter(
+        kind=DeadlineKind.FEEDBACK,
+        completed_at__isnull=True,
+        due_at__lte=timezone.now(),
+        **{f"{path}_id": dashboard.unit.pk},
+    ).order_by()
+    counts = {"n": Count("pk"), "p": Count("pk", filter=~Q(case__child__protection=ProtectionLevel.NONE))}
+    no_child = Value(None, output_field=IntegerField())
+    parts = [overdue.values(g_child=no_child).annotate(**counts)]
+    child = dashboard.child_level
+    if child is not None:
+        child_path = f"{team}__{child.team_path()}_id" if child.team_path() else f"{team}_id"
+        parts.insert(0, overdue.values(g_child=F(child_path)).annotate(**counts))
+    for row in parts[0].union(*parts[1:], all=True):
+        group = ("child", row["g_child"]) if row["g_child"] is not None else TOTAL
+        dashboard.cells[(group, "overdue_now")] = Cell(row["n"], row["p"])
+
+
+def _read_breakdowns(dashboard: Dashboard) -> None:
+    rows = _scoped(Breakdown, dashboard).values("dimension", "key").annotate(n=Sum("count"), p=Sum("protected"))
+    for row in rows:
+        dashboard.cells[((row["dimension"], row["key"]), "count")] = Cell(row["n"], row["p"])
+    dashboard.categories = {
+        Dimension.AGE: [(label, label) for label, _low, _high in AGE_BANDS],
+        Dimension.SECTOR: list(Sector.choices),
+        Dimension.INTERVENTION: [(str(pk), name) for pk, name in InterventionType.objects.values_list("pk", "name")],
+        Dimension.CLOSURE: list(ClosureReason.choices),
+        Dimension.EXPERIENCE: [(str(score), str(score)) for score in range(1, 6)],
+    }
+
+
+def _fill_and_suppress(dashboard: Dashboard) -> None:
+    cells = dashboard.cells
+    measures = [*SUMMED, "children_discussed", "first_meetings", "overdue_now"]
+    for group in dashboard.groups:
+        for measure in measures:
+            cells.setdefault((group, measure), Cell(0))
+        # What the families who did not get their feedback (follow-up) in time add up to.
+        for late, due, kept in (
+            ("feedback_late", "feedback_due", "feedback_within"),
+            ("follow_ups_late", "follow_ups_due", "follow_ups_on_time"),
+        ):
+            cells[(group, late)] = Cell(cells[(group, due)].n - cells[(group, kept)].n, cells[(group, due)].protected)
+    for dimension, keys in dashboard.categories.items():
+        for key, _label in keys:
+            cells.setdefault(((dimension, key), "count"), Cell(0))
+    interventions = [
+        ((Dimension.INTERVENTION, key), "count") for key, _label in dashboard.categories[Dimension.INTERVENTION]
+    ]
+    cells[("interventions", "count")] = Cell(
+        sum(cells[key].n for key in interventions), sum(cells[key].protected for key in interventions)
+    )
+
+    lines = []
+    children = [("child", c.pk) for c in dashboard.children]
+    months = [("month", m) for m in dashboard.period.months]
+    for measure in [*measures, "feedback_late", "follow_ups_late"]:
+        if measure == "experience_sum":
+            continue
+        for members in (children, months):
+            if members:
+                lines.append(([(g, measure) for g in members], (TOTAL, measure)))
+    for group in dashboard.groups:
+        for late, due, kept in (
+            ("feedback_late", "feedback_due", "feedback_within"),
+            ("follow_ups_late", "follow_ups_due", "follow_ups_on_time"),
+        ):
+            lines.append(([(group, kept), (group, late)], (group, due)))
+    breakdown_totals = {
+        Dimension.AGE: (TOTAL, "cases_started"),
+        Dimension.SECTOR: (TOTAL, "cases_started"),
+        Dimension.INTERVENTION: ("interventions", "count"),
+        Dimension.CLOSURE: (TOTAL, "closures"),
+        Dimension.EXPERIENCE: (TOTAL, "experience_count"),
+    }
+    for dimension, keys in dashboard.categories.items():
+        lines.append(([((dimension, key), "count") for key, _label in keys], breakdown_totals[dimension]))
+    suppress(cells, lines, dashboard.k)
+
+
+def _children(level: Level, unit: Model) -> list[Model]:
+    if level.slug == "region":
+        return list(Municipality.objects.filter(region=unit).order_by("name"))
+    if level.slug == "kommun":
+        return list(Team.objects.filter(area__municipality=unit).select_related("area").order_by("area__name", "name"))
+    if level.slug == "omrade":
+        return list(Team.objects.filter(area=unit).select_related("area").order_by("name"))
+    return []
+
+
+def dashboard_for(*, level: Level, unit: Model, period: Period) -> Dashboard:
+    """The figures of `unit` for `period`, with every count that could identify a child hidden."""
+    dashboard = Dashboard(level, unit, period, settings.HLT_STATS_MIN_COUNT, _children(level, unit))
+    _read_counts(dashboard)
+    _read_lead_times(dashboard)
+    _read_overdue(dashboard)
+    _read_breakdowns(dashboard)
+    _fill_and_suppress(dashboard)
+    state = SummaryState.objects.filter(pk=1).first()
+    dashboard.refreshed_at = state.refreshed_at if state else None
+    return dashboard

@@ -1,0 +1,312 @@
+"""Refreshing the dashboards' summary from the cases, with set-based SQL only.
+
+Each figure comes from one ORM query grouped by team and month; Django compiles it for the
+database in use and it runs inside one `INSERT ... SELECT`, so no case row ever travels to Python.
+A refresh replaces the months from a start month on, in one transaction: a dashboard reads either
+the old figures or the new, never half of each. Beat refreshes the recent months every few minutes
+(late feedback and closures change them) and rebuilds everything nightly (back-dated corrections).
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import (
+    Coalesce,
+    ExtractDay,
+    ExtractMonth,
+    ExtractYear,
+    Greatest,
+    TruncDate,
+    TruncMonth,
+)
+from django.utils import timezone
+
+from cases.models import Case as HltCase
+from cases.models import ProtectionLevel
+from dashboards.models import Breakdown, Dimension, DiscussedChild, LeadTime, SummaryState, TeamMonth
+from dashboards.periods import add_months, month_start
+from meetings.models import AgendaItem, ItemPurpose, ItemState
+from sip.models import Sip
+from support.models import FollowUp, Intervention, InterventionStatus
+
+# Age bands of the HLT model (0-16); an older child (registered late) counts in the oldest band.
+AGE_BANDS = [("0-5", 0, 5), ("6-9", 6, 9), ("10-12", 10, 12), ("13-16", 13, None)]
+FACT_MODELS = (TeamMonth, Breakdown, DiscussedChild, LeadTime)
+
+
+class DaysBetween(Func):
+    """Whole days from `start` to `end`, two dates."""
+
+    output_field = IntegerField()
+
+    def __init__(self, end, start):
+        super().__init__(end, start)
+
+    def as_sql(self, compiler, connection, **extra):
+        return self.as_sql_template(compiler, connection, "(%(expressions)s)", " - ")
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql_template(compiler, connection, "CAST(%(expressions)s AS INTEGER)", " - ", julian=True)
+
+    def as_sql_template(self, compiler, connection, template, joiner, julian=False):
+        parts, params = [], []
+        for expression in self.get_source_expressions():
+            sql, sql_params = compiler.compile(expression)
+            parts.append(f"julianday({sql})" if julian else sql)
+            params.extend(sql_params)
+        return template % {"expressions": joiner.join(parts)}, params
+
+
+def _team_dimensions(team_path: str) -> dict:
+    """The grouping every source shares: the team, its area, municipality and region."""
+    return {
+        "team_id": F(f"{team_path}_id"),
+        "area_id": F(f"{team_path}__area_id"),
+        "municipality_id": F(f"{team_path}__area__municipality_id"),
+        "region_id": F(f"{team_path}__area__municipality__region_id"),
+    }
+
+
+def _protected(child_path: str):
+    return Count("pk", filter=~Q(**{f"{child_path}__protection": ProtectionLevel.NONE}))
+
+
+def _local_month(datetime_field: str):
+    # The Stockholm date first, then its month: a meeting at 00:30 on 1 March belongs to March.
+    return TruncMonth(TruncDate(datetime_field), output_field=DateField())
+
+
+def _write(model, queryset: QuerySet, *, accumulate: tuple[str, ...] = ()) -> None:
+    """Insert the grouped rows of `queryset` (whose `values()` are named after `model`'s columns)
+    into `model`. A row whose (team, month) exists already adds to it: `accumulate` names the
+    columns it adds to; every other column it brings is its own."""
+    names = list(queryset.query.values_select) + list(queryset.query.annotation_select)
+    columns = [model._meta.get_field(name.removeprefix("f_")).column for name in names]
+    select, params = queryset.query.sql_with_params()
+    table = connection.ops.quote_name(model._meta.db_table)
+    quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
+    aliases = ", ".join(f"s.{connection.ops.quote_name(name)}" for name in names)
+    # Names come from the models and the ORM compiles the SELECT with bound parameters.
+    sql = f"INSERT INTO {table} ({quoted}) SELECT {aliases} FROM ({select}) s WHERE true"  # noqa: S608
+    if model is TeamMonth:
+        own = [column for column in columns if column not in ("team_id", "area_id", "municipality_id", "region_id")]
+        updates = ", ".join(
+            f"{c} = {table}.{c} + excluded.{c}" if c in accumulate else f"{c} = excluded.{c}"
+            for c in (connection.ops.quote_name(column) for column in own if column != "month")
+        )
+        sql += f" ON CONFLICT (team_id, month) DO UPDATE SET {updates}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _values(queryset: QuerySet, team_path: str, month, **columns) -> QuerySet:
+    """The source rows with the summary's columns: team, area, municipality, region, month and
+    `columns`. `f_` prefixes keep the aliases clear of the source model's own field names."""
+    named = {**_team_dimensions(team_path), "month": month, **columns}
+    return queryset.values(**{f"f_{name}": expression for name, expression in named.items()}).order_by()
+
+
+def _grouped(queryset: QuerySet, team_path: str, month, **aggregates) -> QuerySet:
+    """`queryset` grouped by team and month, with the given aggregates as the row's columns."""
+    named = {f"f_{name}": expression for name, expression in aggregates.items()}
+    return _values(queryset, team_path, month).annotate(**named)
+
+
+def _age_band():
+    age = (
+        ExtractYear("initiated_on")
+        - ExtractYear("child__birth_date")
+        - Case(
+            When(
+                Q(initiated_on__month__lt=ExtractMonth("child__birth_date"))
+                | Q(
+                    initiated_on__month=ExtractMonth("child__birth_date"),
+                    initiated_on__day__lt=ExtractDay("child__birth_date"),
+                ),
+                then=Value(1),
+            ),
+            default=Value(0),
+        )
+    )
+    *younger, (oldest, _low, _high) = AGE_BANDS
+    whens = [When(age__lte=high, then=Value(label)) for label, _low, high in younger]
+    return age, Case(*whens, default=Value(oldest))
+
+
+def _write_cases(since: datetime.date) -> None:
+    cases = HltCase.objects.filter(initiated_on__gte=since)
+    month = TruncMonth("initiated_on", output_field=DateField())
+    _write(
+        TeamMonth,
+        _grouped(cases, "team", month, cases_started=Count("pk"), protected=_protected("child")),
+        accumulate=("protected",),
+    )
+    age, band = _age_band()
+    by_age = cases.annotate(age=age).annotate(band=band)
+    _write(
+        Breakdown,
+        _values(by_age, "team", month, dimension=Value(Dimension.AGE), key=F("band")).annotate(
+            f_count=Count("pk"), f_protected=_protected("child")
+        ),
+    )
+    by_sector = _values(cases, "team", month, dimension=Value(Dimension.SECTOR), key=F("initiator_unit__sector"))
+    _write(Breakdown, by_sector.annotate(f_count=Count("pk"), f_protected=_protected("child")))
+
+    closed = HltCase.objects.filter(closed_on__gte=since)
+    month = TruncMonth("closed_on", output_field=DateField())
+    scored = Q(family_experience__isnull=False)
+    _write(
+        TeamMonth,
+        _grouped(
+            closed,
+            "team",
+            month,
+            closures=Count("pk"),
+            experience_count=Count("pk", filter=scored),
+            experience_sum=Coalesce(Sum("family_experience"), 0),
+            protected=_protected("child"),
+        ),
+        accumulate=("protected",),
+    )
+    for dimension, key, rows in (
+        (Dimension.CLOSURE, F("closure_reason"), closed),
+        (Dimension.EXPERIENCE, F("family_experience"), closed.filter(scored)),
+    ):
+        _write(
+            Breakdown,
+            _values(rows, "team", month, dimension=Value(dimension), key=key).annotate(
+                f_count=Count("pk"), f_protected=_protected("child")
+            ),
+        )
+
+
+def _write_meetings(since: datetime.date, today: datetime.date) -> None:
+    discussed = AgendaItem.objects.filter(
+        purpose=ItemPurpose.NEW, state=ItemState.DISCUSSED, meeting__starts_at__date__gte=since
+    )
+    month = _local_month("meeting__starts_at")
+    # A family is counted once its feedback is given or due: the promise is kept on or before the due day.
+    given_or_due = Q(feedback_on__isnull=False) | Q(deadline__due_date__lt=today)
+    _write(
+        TeamMonth,
+        _grouped(
+            discussed,
+            "meeting__team",
+            month,
+            feedback_due=Count("pk", filter=Q(deadline__isnull=False) & given_or_due),
+            feedback_within=Count("pk", filter=Q(feedback_on__lte=F("deadline__due_date"))),
+            protected=_protected("case__child"),
+        ),
+        accumulate=("protected",),
+    )
+    every_discussion = AgendaItem.objects.filter(state=ItemState.DISCUSSED, meeting__starts_at__date__gte=since)
+    is_protected = ExpressionWrapper(~Q(case__child__protection=ProtectionLevel.NONE), output_field=BooleanField())
+    children = _values(every_discussion, "meeting__team", month, child_id=F("case__child_id"))
+    _write(
+        DiscussedChild,
+        children.annotate(f_protected=Case(When(is_protected, then=Value(1)), default=Value(0))).distinct(),
+    )
+
+    earlier = AgendaItem.objects.filter(
+        case=OuterRef("case"),
+        purpose=ItemPurpose.NEW,
+        state=ItemState.DISCUSSED,
+        meeting__starts_at__lt=OuterRef("meeting__starts_at"),
+    )
+    first = discussed.filter(~Exists(earlier)).annotate(
+        days=DaysBetween(TruncDate("meeting__starts_at"), F("case__initiated_on"))
+    )
+    _write(
+        LeadTime,
+        _values(first, "meeting__team", month, days=Greatest(F("days"), 0)).annotate(
+            f_count=Count("pk"), f_protected=_protected("case__child")
+        ),
+    )
+
+
+def _write_support(since: datetime.date, today: datetime.date) -> None:
+    started = Intervention.objects.filter(start_date__gte=since).exclude(status=InterventionStatus.CANCELLED)
+    month = TruncMonth("start_date", output_field=DateField())
+    rows = _values(started, "case__team", month, dimension=Value(Dimension.INTERVENTION), key=F("intervention_type_id"))
+    _write(Breakdown, rows.annotate(f_count=Count("pk"), f_protected=_protected("case__child")))
+
+    sips = Sip.objects.filter(established_at__date__gte=since)
+    _write(
+        TeamMonth,
+        _grouped(
+            sips,
+            "case__team",
+            _local_month("established_at"),
+            sips_established=Count("pk"),
+            protected=_protected("case__child"),
+        ),
+        accumulate=("protected",),
+    )
+
+    # A cancelled follow-up closes its deadline too, so only the follow-up itself says it was held.
+    follow_ups = (
+        FollowUp.objects.filter(cancelled_at__isnull=True)
+        .annotate(due=Coalesce(F("deadline__due_date"), F("planned_on")))
+        .filter(due__gte=since)
+    )
+    _write(
+        TeamMonth,
+        _grouped(
+            follow_ups,
+            "case__team",
+            TruncMonth("due", output_field=DateField()),
+            follow_ups_due=Count("pk", filter=Q(held_on__isnull=False) | Q(due__lt=today)),
+            follow_ups_on_time=Count("pk", filter=Q(held_on__lte=F("due"))),
+            protected=_protected("case__child"),
+        ),
+        accumulate=("protected",),
+    )
+
+
+@transaction.atomic
+def summary_refresh(*, months: int | None = None) -> datetime.date:
+    """Recompute the summary from the first day of the month `months` back (the setting
+    HLT_STATS_REFRESH_MONTHS by default) up to today; returns that first day."""
+    today = timezone.localdate()
+    since = add_months(month_start(today), -((months or settings.HLT_STATS_REFRESH_MONTHS) - 1))
+    _replace_from(since, today)
+    SummaryState.objects.update_or_create(pk=1, defaults={"refreshed_at": timezone.now()})
+    return since
+
+
+@transaction.atomic
+def summary_rebuild() -> None:
+    """Recompute the whole summary from every case there is."""
+    today = timezone.localdate()
+    _replace_from(datetime.date.min, today)
+    now = timezone.now()
+    SummaryState.objects.update_or_create(pk=1, defaults={"refreshed_at": now, "rebuilt_at": now})
+
+
+def _replace_from(since: datetime.date, today: datetime.date) -> None:
+    # Serialise refreshes: a second one waits rather than inserting the same rows twice.
+    SummaryState.objects.get_or_create(pk=1)
+    SummaryState.objects.select_for_update().get(pk=1)
+    for model in FACT_MODELS:
+        model.objects.filter(month__gte=since).delete()
+    _write_cases(since)
+    _write_meetings(since, today)
+    _write_support(since, today)

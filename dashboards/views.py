@@ -1,0 +1,95 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from access import policy
+from access.models import LogAction
+from dashboards.exports import tables_csv, tables_xlsx
+from dashboards.forms import PeriodForm
+from dashboards.periods import period_choices
+from dashboards.selectors import LEVEL_OF_MODEL, LEVELS, TOTAL, dashboard_for
+from dashboards.tables import dashboard_tables, feedback_share, promise
+
+EXPORTS = {
+    "csv": ("text/csv; charset=utf-8", tables_csv),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", tables_xlsx),
+}
+
+
+@login_required
+def index(request):
+    """The units whose figures the user follows; straight to the dashboard when there is one."""
+    units = [
+        (LEVEL_OF_MODEL[model], unit)
+        for model, queryset in policy.dashboard_units(request.user).items()
+        for unit in queryset.order_by("name")
+    ]
+    if not units:
+        raise PermissionDenied
+    if len(units) == 1:
+        level, unit = units[0]
+        return redirect("dashboards:dashboard", level=level.slug, pk=unit.pk)
+    return render(request, "dashboards/index.html", {"units": units})
+
+
+def _unit_and_period(request, level_slug: str, pk: int, log_action: LogAction):
+    level = LEVELS.get(level_slug)
+    if level is None:
+        raise Http404
+    unit = policy.dashboard_get(request, level.model, pk, log_action=log_action)
+    form = PeriodForm(request.GET)
+    return level, unit, form
+
+
+def _context(request, level, unit, form):
+    context = {"level": level, "unit": unit, "form": form, "presets": period_choices(timezone.localdate())}
+    if not form.is_valid():
+        return context
+    period = form.cleaned_data["period"]
+    dashboard = dashboard_for(level=level, unit=unit, period=period)
+    child = dashboard.child_level
+    child_urls = (
+        {
+            c.pk: f"{reverse('dashboards:dashboard', kwargs={'level': child.slug, 'pk': c.pk})}?{period.query}"
+            for c in dashboard.children
+        }
+        if child
+        else {}
+    )
+    tables = dashboard_tables(dashboard, child_urls)
+    share = feedback_share(dashboard, TOTAL)
+    context.update(
+        dashboard=dashboard,
+        period=period,
+        tables=tables,
+        promise=promise(share, dashboard.cell(TOTAL, "feedback_due")),
+        share=share,
+    )
+    return context
+
+
+@login_required
+def dashboard(request, level, pk):
+    level, unit, form = _unit_and_period(request, level, pk, LogAction.VIEW)
+    context = _context(request, level, unit, form)
+    return render(request, "dashboards/dashboard.html", context, status=200 if form.is_valid() else 400)
+
+
+@login_required
+def export(request, level, pk, fmt):
+    if fmt not in EXPORTS:
+        raise Http404
+    level, unit, form = _unit_and_period(request, level, pk, LogAction.EXPORT)
+    context = _context(request, level, unit, form)
+    if not form.is_valid():
+        return render(request, "dashboards/dashboard.html", context, status=400)
+    content_type, write = EXPORTS[fmt]
+    title = f"{unit.name}, {context['period'].label}"
+    response = HttpResponse(write(title, context["tables"]), content_type=content_type)
+    filename = f"hlt-{slugify(unit.name)}-{context['period'].first:%Y-%m}-{context['period'].last:%Y-%m}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
