@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from access.models import AccessLogEntry, Outcome
+from access.models import AccessLogEntry, LogAction, Outcome
 from cases.deadlines import deadline_open
 from cases.models import DeadlineKind
 from consent.services import consent_record, default_valid_until
@@ -42,6 +42,17 @@ _TEAM_REDIRECTED = dict.fromkeys(["member", "colleague", "coordinator"], 302)
 # The agenda item of the case before consent: like the case page, its colleague may not know it.
 _ITEM_PAGE = {**_TEAM_MEETING, "colleague": 404}
 _POST_ONLY = {**dict.fromkeys(PERSONAS, 405), "anonymous": 302}
+# Statistics: the process leaders and the team's coordinator follow figures; each scope reaches
+# down, never up or sideways, and a unit out of scope is not found. Nobody else has statistics.
+_NO_STATISTICS = dict.fromkeys(["member", "colleague", "outsider", "admin"], 404)
+_TEAM_STATISTICS = {
+    **_NO_STATISTICS,
+    "anonymous": 302,
+    "coordinator": 200,
+    "process_leader": 200,
+    "regional_leader": 200,
+}
+_MUNICIPAL_STATISTICS = {**_TEAM_STATISTICS, "coordinator": 404}
 
 # url name -> (path builder taking the `targets` namespace, {persona: status})
 EXPECTED = {
@@ -136,6 +147,19 @@ EXPECTED = {
     "sip:history": (lambda t: f"/arenden/{t.case.pk}/sip/historik/", _CASE_REDIRECTED),
     "sip:pdf": (lambda t: f"/arenden/{t.case.pk}/sip/plan.pdf", _CASE_REDIRECTED),
     "sip:invitation": (lambda t: f"/arenden/{t.case.pk}/sip/kallelse.pdf", _CASE_REDIRECTED),
+    # Each persona with statistics has exactly one unit, so the index sends them to its dashboard.
+    "dashboards:index": (
+        lambda t: "/statistik/",
+        {
+            **dict.fromkeys(_NO_STATISTICS, 403),
+            **dict.fromkeys(["anonymous", "coordinator", "process_leader", "regional_leader"], 302),
+        },
+    ),
+    "dashboards:dashboard": (lambda t: f"/statistik/team/{t.team.pk}/", _TEAM_STATISTICS),
+    "dashboards:export": (
+        lambda t: f"/statistik/kommun/{t.team.area.municipality_id}/export.csv",
+        _MUNICIPAL_STATISTICS,
+    ),
 }
 THIRD_PARTY_PREFIXES = ("admin:", "set_language", "account_", "mfa_", "socialaccount_", "usersessions_", "openid_")
 
@@ -284,6 +308,27 @@ def test_it_logs_every_team_page_request_with_its_outcome(client, personas, team
     entry = AccessLogEntry.objects.get(user_id=user.pk, object_type="teams.team")
     assert entry.outcome == (Outcome.ALLOWED if response.status_code == 200 else Outcome.DENIED)
     assert entry.object_id == str(team.pk)
+
+
+# The dashboards' URLs in EXPECTED -> what each request's access-log entry names.
+DASHBOARD_LOGS = {
+    "dashboards:dashboard": (LogAction.VIEW, "dashboards.team", lambda t: t.team.pk),
+    "dashboards:export": (LogAction.EXPORT, "dashboards.municipality", lambda t: t.team.area.municipality_id),
+}
+
+
+@pytest.mark.parametrize("url_name", sorted(DASHBOARD_LOGS))
+@pytest.mark.parametrize("persona", PERSONAS[1:])  # anonymous visitors are sent to log in first
+def test_it_logs_every_dashboard_request_with_its_outcome_and_unit(client, personas, targets, url_name, persona):
+    user = personas[persona]
+    client.force_login(user)
+    action, object_type, unit_id = DASHBOARD_LOGS[url_name]
+
+    response = client.get(EXPECTED[url_name][0](targets))
+
+    entry = AccessLogEntry.objects.get(user_id=user.pk, object_type__startswith="dashboards.")
+    assert (entry.action, entry.object_type, entry.object_id) == (action, object_type, str(unit_id(targets)))
+    assert entry.outcome == (Outcome.ALLOWED if response.status_code == 200 else Outcome.DENIED)
 
 
 def _mount_point(name: str) -> str:
