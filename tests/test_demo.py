@@ -11,9 +11,12 @@ from cases.models import Adult, Case, CaseEvent, CaseStatus, Child, ClosureReaso
 from consent.models import Consent, ConsentException, Method
 from consent.selectors import GuardianState, consent_state
 from consent.services import consent_expiry_sweep
+from dashboards.models import TeamMonth
 from hlt.demo import DEMO_ACCOUNTS, DEMO_CASES, _spec, demo_personnummer, seed_demo
+from hlt.demo_stats import AREA_FIGURES, STATISTICS_REASON
 from meetings.models import AgendaItem, ItemState, Meeting, MeetingStatus
-from teams.models import Area, Municipality, Team
+from support.models import FollowUp, Intervention
+from teams.models import Area, Municipality, Region, Team
 
 pytestmark = pytest.mark.django_db
 
@@ -55,10 +58,13 @@ def test_it_seeds_vasterbotten_with_umeas_eight_areas(settings):
 def test_it_can_be_run_twice_without_duplicates(settings):
     settings.HLT_DEMO = True
     call_command("seed_demo")
-    counts = _demo_counts()
+    counts = _demo_counts(), Intervention.objects.count(), FollowUp.objects.count(), TeamMonth.objects.count()
     call_command("seed_demo")
-    assert _demo_counts() == counts
-    assert Case.objects.count() == len(DEMO_CASES)
+    assert (_demo_counts(), Intervention.objects.count(), FollowUp.objects.count(), TeamMonth.objects.count()) == counts
+    assert Case.objects.exclude(reason_description=STATISTICS_REASON).count() == len(DEMO_CASES)
+    assert Case.objects.filter(reason_description=STATISTICS_REASON).count() == sum(
+        cases for cases, _punctuality in AREA_FIGURES.values()
+    )
 
 
 def test_it_reports_the_case_count():
@@ -246,3 +252,65 @@ def test_a_family_that_had_its_feedback_has_a_plan_and_an_established_sip():
     assert case.follow_ups.filter(deadline__completed_at__isnull=True).count() == 1
     assert case.sip.status == "established"
     assert case.sip.principals.filter(is_overall_responsible=True).count() == 1
+
+
+# --- The statistics backdrop (hlt/demo_stats.py), written by the seed_demo command -----------------
+
+
+def _backdrop_cases():
+    return Case.objects.filter(reason_description=STATISTICS_REASON)
+
+
+def test_the_backdrop_adds_closed_cases_in_every_team_and_leaves_the_stories_alone(settings):
+    settings.HLT_DEMO = True
+    call_command("seed_demo")
+    stories = Case.objects.exclude(reason_description=STATISTICS_REASON)
+    assert stories.count() == len(DEMO_CASES)
+    assert set(stories.values_list("team__name", flat=True)) == {"HLT Ålidhem"}
+    teams = set(Team.objects.values_list("name", flat=True))
+    assert set(_backdrop_cases().values_list("team__name", flat=True)) == teams
+    assert set(_backdrop_cases().values_list("status", flat=True)) == {CaseStatus.CLOSED}
+    assert not _backdrop_cases().filter(closed_on__gte=timezone.localdate()).exists()
+    # No demo account starts, or is the contact person of, an invented case, and no story meeting
+    # has an invented case on its agenda.
+    demo_accounts = [email for email, _name, _role in DEMO_ACCOUNTS]
+    assert not _backdrop_cases().filter(initiator__email__in=demo_accounts).exists()
+    invented = AgendaItem.objects.filter(case__reason_description=STATISTICS_REASON)
+    assert not invented.filter(contact_person__email__in=demo_accounts).exists()
+    story_meetings = Meeting.objects.filter(items__case__in=stories)
+    assert story_meetings.exists()
+    assert not invented.filter(meeting__in=story_meetings).exists()
+
+
+def test_the_backdrops_children_are_invented_and_numbered_in_the_test_series(settings):
+    settings.HLT_DEMO = True
+    call_command("seed_demo")
+    children = Child.objects.filter(cases__reason_description=STATISTICS_REASON)
+    assert children.count() == _backdrop_cases().count()
+    assert set(children.values_list("first_name", flat=True)) == {"Statistikbarn"}
+    for number in children.values_list("identity_number", flat=True):
+        assert parse_national_id(number, today=timezone.localdate()).number == number
+        assert 980 <= int(number[8:11]) <= 999, number
+
+
+def test_the_demos_regional_dashboard_shows_figures_that_are_not_suppressed(settings, client):
+    # Given the seeded demo, whose command fills the dashboards' summary
+    settings.HLT_DEMO = True
+    call_command("seed_demo")
+    client.force_login(User.objects.get(email="processledare.regional@hlt.example"))
+
+    # When the regional process leader opens the region's dashboard (the last 12 months)
+    response = client.get(f"/statistik/region/{Region.objects.get(code='24').pk}/")
+
+    # Then the 7-day promise has a verdict, and the comparison shows Umeå's and the region's figures
+    assert response.status_code == 200
+    assert response.context["promise"][1] in ("kept", "at-risk", "broken")
+    comparison = next(table for table in response.context["tables"] if table.slug == "jamforelse")
+    rows = {row.label: row.values for row in comparison.rows}
+    for label in ("Umeå", comparison.rows[-1].label):
+        cases_started, _children, within, due, share = rows[label][:5]
+        assert int(cases_started) >= settings.HLT_STATS_MIN_COUNT
+        assert int(due) >= int(within) >= settings.HLT_STATS_MIN_COUNT
+        assert share.endswith("%")
+    shown = [value for values in rows.values() for value in values if value.isdigit() and int(value) > 0]
+    assert len(shown) > 20
