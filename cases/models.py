@@ -108,6 +108,10 @@ class Child(Protectable):
                 name="child_reserve_issuer_iff_reserve_number",
             ),
         ]
+        indexes = [
+            # The few protected children, whom the dashboards never let form a cell alone (dashboards.services).
+            models.Index(fields=["id"], name="child_protected", condition=~Q(protection="none")),
+        ]
 
     def __str__(self):
         # Never the identity number: __str__ ends up in admin titles and log lines.
@@ -295,6 +299,9 @@ class Case(models.Model):
             # The case list: a user's teams, newest first, optionally by status.
             models.Index(fields=["team", "-initiated_on"], name="case_team_initiated"),
             models.Index(fields=["team", "status"], name="case_team_status"),
+            # The dashboards' summary refresh reads the recent months by these dates (dashboards.services).
+            models.Index(fields=["initiated_on"], name="case_initiated"),
+            models.Index(fields=["closed_on"], name="case_closed", condition=Q(closed_on__isnull=False)),
             # The consent expiry sweep: cases whose consent ends within the reminder window.
             models.Index(
                 fields=["consent_in_force_until"],

@@ -161,6 +161,8 @@ class Meeting(models.Model):
         indexes = [
             # A team's meetings in time order: upcoming lists, overlap checks, calendar feeds.
             models.Index(fields=["team", "starts_at"], name="meeting_team_time"),
+            # The dashboards' summary refresh: the recent months' meetings, all teams (dashboards.services).
+            models.Index(fields=["starts_at"], name="meeting_time"),
         ]
 
     def __str__(self):

@@ -152,6 +152,10 @@ class Sip(models.Model):
                 name="sip_established_has_when_and_who",
             ),
         ]
+        indexes = [
+            # The dashboards' summary refresh: the recent months' established SIPs (dashboards.services).
+            models.Index(fields=["established_at"], name="sip_established", condition=Q(established_at__isnull=False)),
+        ]
 
     def __str__(self):
         return _("SIP %(id)s") % {"id": self.pk}

@@ -110,6 +110,8 @@ class Intervention(models.Model):
         indexes = [
             # The plan on the case page: a case's interventions by start date (plan_for_case).
             models.Index(fields=["case", "start_date"], name="intervention_case_start"),
+            # The dashboards' summary refresh: the recent months' interventions (dashboards.services).
+            models.Index(fields=["start_date"], name="intervention_start"),
         ]
 
     def __str__(self):
@@ -192,6 +194,8 @@ class FollowUp(models.Model):
         indexes = [
             # The plan on the case page: a case's follow-ups by date (plan_for_case).
             models.Index(fields=["case", "planned_on"], name="follow_up_case_planned"),
+            # The dashboards' summary refresh: the recent months' follow-ups (dashboards.services).
+            models.Index(fields=["planned_on"], name="follow_up_planned"),
         ]
 
     def __str__(self):
