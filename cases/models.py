@@ -432,14 +432,8 @@ class Deadline(models.Model):
             models.Index(
                 fields=["responsible", "due_at"], name="deadline_mine", condition=Q(completed_at__isnull=True)
             ),
-            # Overdue and open deadlines per case and team (case page, coordinator list, dashboards).
+            # Overdue and open deadlines per case and team (case page, coordinator list).
             models.Index(fields=["case", "due_at"], name="deadline_case", condition=Q(completed_at__isnull=True)),
-            # Feedback overdue right now, on every dashboard (dashboards.selectors._read_overdue).
-            models.Index(
-                fields=["due_at"],
-                name="deadline_overdue",
-                condition=Q(completed_at__isnull=True, kind=DeadlineKind.FEEDBACK),
-            ),
         ]
 
     def __str__(self):

@@ -43,6 +43,8 @@ class TeamMonth(Fact):
     # Families whose feedback is due (or given) and those who had it within the 7 days.
     feedback_due = models.PositiveIntegerField(db_default=0)
     feedback_within = models.PositiveIntegerField(db_default=0)
+    # Of those, the families still waiting after the due day, as of the refresh.
+    feedback_overdue = models.PositiveIntegerField(db_default=0)
     sips_established = models.PositiveIntegerField(db_default=0)
     follow_ups_due = models.PositiveIntegerField(db_default=0)
     follow_ups_on_time = models.PositiveIntegerField(db_default=0)

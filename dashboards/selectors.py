@@ -1,8 +1,7 @@
 """Reading a dashboard: the summary's figures for one unit and period, suppressed.
 
 A dashboard costs the same handful of queries whatever its size: one per summary table, each a
-UNION ALL of three groupings (per child unit, per month, the whole period), plus the open deadlines
-overdue right now, which are read live so that "now" means now.
+UNION ALL of three groupings (per child unit, per month, the whole period).
 """
 
 import datetime
@@ -11,10 +10,9 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, DateField, F, IntegerField, Model, Q, QuerySet, Sum, Value
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import ClosureReason, Deadline, DeadlineKind, ProtectionLevel
+from cases.models import ClosureReason
 from dashboards.models import Breakdown, Dimension, DiscussedChild, LeadTime, SummaryState, TeamMonth
 from dashboards.periods import Period
 from dashboards.services import AGE_BANDS
@@ -28,6 +26,7 @@ SUMMED = [
     "cases_started",
     "feedback_due",
     "feedback_within",
+    "feedback_overdue",
     "sips_established",
     "follow_ups_due",
     "follow_ups_on_time",
@@ -159,28 +158,6 @@ def _read_lead_times(dashboard: Dashboard) -> None:
             dashboard.lead_times[group] = (median, p90)
 
 
-def _read_overdue(dashboard: Dashboard) -> None:
-    """Feedback overdue right now, read live: a summary minutes old would miss the newest."""
-    team = "case__team"
-    path = f"{team}__{dashboard.level.team_path()}" if dashboard.level.team_path() else team
-    overdue = Deadline.objects.filter(
-        kind=DeadlineKind.FEEDBACK,
-        completed_at__isnull=True,
-        due_at__lte=timezone.now(),
-        **{f"{path}_id": dashboard.unit.pk},
-    ).order_by()
-    counts = {"n": Count("pk"), "p": Count("pk", filter=~Q(case__child__protection=ProtectionLevel.NONE))}
-    no_child = Value(None, output_field=IntegerField())
-    parts = [overdue.values(g_child=no_child).annotate(**counts)]
-    child = dashboard.child_level
-    if child is not None:
-        child_path = f"{team}__{child.team_path()}_id" if child.team_path() else f"{team}_id"
-        parts.insert(0, overdue.values(g_child=F(child_path)).annotate(**counts))
-    for row in parts[0].union(*parts[1:], all=True):
-        group = ("child", row["g_child"]) if row["g_child"] is not None else TOTAL
-        dashboard.cells[(group, "overdue_now")] = Cell(row["n"], row["p"])
-
-
 def _read_breakdowns(dashboard: Dashboard) -> None:
     rows = _scoped(Breakdown, dashboard).values("dimension", "key").annotate(n=Sum("count"), p=Sum("protected"))
     for row in rows:
@@ -196,7 +173,7 @@ def _read_breakdowns(dashboard: Dashboard) -> None:
 
 def _fill_and_suppress(dashboard: Dashboard) -> None:
     cells = dashboard.cells
-    measures = [*SUMMED, "children_discussed", "first_meetings", "overdue_now"]
+    measures = [*SUMMED, "children_discussed", "first_meetings"]
     for group in dashboard.groups:
         for measure in measures:
             cells.setdefault((group, measure), Cell(0))
@@ -258,7 +235,6 @@ def dashboard_for(*, level: Level, unit: Model, period: Period) -> Dashboard:
     dashboard = Dashboard(level, unit, period, settings.HLT_STATS_MIN_COUNT, _children(level, unit))
     _read_counts(dashboard)
     _read_lead_times(dashboard)
-    _read_overdue(dashboard)
     _read_breakdowns(dashboard)
     _fill_and_suppress(dashboard)
     state = SummaryState.objects.filter(pk=1).first()

@@ -213,7 +213,7 @@ def _write_cases(since: datetime.date | None) -> None:
         )
 
 
-def _write_meetings(since: datetime.date | None, today: datetime.date) -> None:
+def _write_meetings(since: datetime.date | None, today: datetime.date, now: datetime.datetime) -> None:
     discussed = AgendaItem.objects.filter(
         purpose=ItemPurpose.NEW, state=ItemState.DISCUSSED, **_from(since, "meeting__starts_at")
     )
@@ -228,6 +228,7 @@ def _write_meetings(since: datetime.date | None, today: datetime.date) -> None:
             month,
             feedback_due=Count("pk", filter=Q(deadline__isnull=False) & given_or_due),
             feedback_within=Count("pk", filter=Q(feedback_on__lte=F("deadline__due_date"))),
+            feedback_overdue=Count("pk", filter=Q(deadline__completed_at__isnull=True, deadline__due_at__lte=now)),
             protected=_protected("case"),
         ),
         accumulate=("protected",),
@@ -323,5 +324,5 @@ def _replace_from(since: datetime.date | None, today: datetime.date) -> None:
     for model in FACT_MODELS:
         model.objects.filter(**_from(since, "month")).delete()
     _write_cases(since)
-    _write_meetings(since, today)
+    _write_meetings(since, today, timezone.now())
     _write_support(since, today)

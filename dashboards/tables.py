@@ -107,20 +107,17 @@ def _mean(dashboard: Dashboard, group) -> str:
     return number_format(dashboard.cell(group, "experience_sum").n / scored.n, 1)
 
 
-def _row_values(dashboard: Dashboard, group, *, overdue: bool) -> list[str]:
+def _row_values(dashboard: Dashboard, group) -> list[str]:
     due = dashboard.cell(group, "feedback_due")
     share = feedback_share(dashboard, group)
-    values = [
+    return [
         _count(dashboard, group, "cases_started"),
         _count(dashboard, group, "children_discussed"),
         _count(dashboard, group, "feedback_within"),
         _count(dashboard, group, "feedback_due"),
         _percent(share, due),
         promise(share, due)[0],
-    ]
-    if overdue:
-        values.append(_count(dashboard, group, "overdue_now"))
-    values += [
+        _count(dashboard, group, "feedback_overdue"),
         _days(dashboard, group, 0),
         _days(dashboard, group, 1),
         _count(dashboard, group, "sips_established"),
@@ -128,11 +125,10 @@ def _row_values(dashboard: Dashboard, group, *, overdue: bool) -> list[str]:
         _count(dashboard, group, "closures"),
         _mean(dashboard, group),
     ]
-    return values
 
 
-def _header(first: str, *, overdue: bool) -> list[str]:
-    header = [
+def _header(first: str) -> list[str]:
+    return [
         first,
         _("Cases started"),
         _("Children discussed"),
@@ -140,10 +136,7 @@ def _header(first: str, *, overdue: bool) -> list[str]:
         _("Families due feedback"),
         _("Share within 7 days"),
         _("The 7-day promise"),
-    ]
-    if overdue:
-        header.append(_("Feedback overdue now"))
-    return header + [
+        _("Feedback overdue now"),
         _("Days to first meeting, median"),
         _("Days to first meeting, 90th percentile"),
         _("SIPs established"),
@@ -164,13 +157,13 @@ def _share_bars(dashboard: Dashboard, groups: list[tuple[str, object]]) -> list[
 def _comparison(dashboard: Dashboard, urls: dict) -> Table:
     child = dashboard.child_level
     first = _("Municipality") if child.slug == "kommun" else _("HLT team")
-    table = Table("jamforelse", _("Comparison"), _header(first, overdue=True))
+    table = Table("jamforelse", _("Comparison"), _header(first))
     groups = []
     for unit in dashboard.children:
         label = unit.name if child.slug == "kommun" else f"{unit.name} ({unit.area.name})"
-        table.rows.append(Row(label, _row_values(dashboard, ("child", unit.pk), overdue=True), urls.get(unit.pk, "")))
+        table.rows.append(Row(label, _row_values(dashboard, ("child", unit.pk)), urls.get(unit.pk, "")))
         groups.append((unit.name, ("child", unit.pk)))
-    table.rows.append(Row(_("Total"), _row_values(dashboard, TOTAL, overdue=True), is_total=True))
+    table.rows.append(Row(_("Total"), _row_values(dashboard, TOTAL), is_total=True))
     table.chart, table.chart_max, table.chart_unit = _share_bars(dashboard, groups), 100, "%"
     hidden = sum(1 for bar in table.chart if bar.value is None and bar.text == HIDDEN)
     table.summary = _("The share of families who had feedback within 7 days, for each of %(count)s units.") % {
@@ -182,14 +175,14 @@ def _comparison(dashboard: Dashboard, urls: dict) -> Table:
 
 
 def _trend(dashboard: Dashboard) -> Table:
-    table = Table("manader", _("Month by month"), _header(_("Month"), overdue=False))
+    table = Table("manader", _("Month by month"), _header(_("Month")))
     starts = []
     for month in dashboard.period.months:
         label = date_format(month, "F Y")
-        table.rows.append(Row(label, _row_values(dashboard, ("month", month), overdue=False)))
+        table.rows.append(Row(label, _row_values(dashboard, ("month", month))))
         cell = dashboard.cell(("month", month), "cases_started")
         starts.append(Bar(label, None if cell.hidden else cell.n, cell.display(dashboard.k)))
-    table.rows.append(Row(_("Total"), _row_values(dashboard, TOTAL, overdue=False), is_total=True))
+    table.rows.append(Row(_("Total"), _row_values(dashboard, TOTAL), is_total=True))
     table.chart = starts
     table.chart_max = max([bar.value or 0 for bar in starts] + [1])
     shown = [bar for bar in starts if bar.value is not None]
@@ -231,8 +224,8 @@ def _breakdown(dashboard: Dashboard, dimension: str, title: str, total) -> Table
 
 def overview(dashboard: Dashboard) -> Table:
     """The period's key figures, one per row."""
-    header = _header(_("Figure"), overdue=True)[1:]
-    values = _row_values(dashboard, TOTAL, overdue=True)
+    header = _header(_("Figure"))[1:]
+    values = _row_values(dashboard, TOTAL)
     table = Table("oversikt", _("Key figures"), [_("Figure"), _("Value")])
     table.rows = [Row(label, [value]) for label, value in zip(header, values, strict=True)]
     due = dashboard.cell(TOTAL, "feedback_due")

@@ -226,18 +226,20 @@ def test_it_counts_a_family_as_due_from_the_day_after_the_due_day(team, member, 
         pytest.param(MINUTE, 1, id="a-minute-after"),
     ],
 )
-def test_it_reads_the_feedback_overdue_now_live_from_the_deadlines(team, member, offset, overdue):
-    # Given feedback due on Tuesday 24 November (overdue from midnight after it), and a summary from now
+def test_it_counts_the_feedback_overdue_as_of_the_refresh(team, member, offset, overdue):
+    # Given feedback due on Tuesday 24 November (overdue from midnight after it)
     case = started_case(team, member, on=date(2026, 11, 2))
     item = discussed_item(case, contact=member, meeting=meeting_on(team, date(2026, 11, 17)))
     assert item.deadline.due_at == datetime.datetime(2026, 11, 25, tzinfo=STOCKHOLM)
-    summary_refresh()
 
-    # When the dashboard is read around that midnight, without refreshing the summary
+    # When the summary is refreshed around that midnight (beat does it every five minutes)
     with time_machine.travel(item.deadline.due_at + offset, tick=False):
+        summary_refresh()
         dashboard = dashboard_of(team, *AUTUMN)
 
-    assert dashboard.cell(TOTAL, "overdue_now").n == overdue
+    # Then the family counts as overdue from midnight, in the month of its meeting
+    assert dashboard.cell(TOTAL, "feedback_overdue").n == overdue
+    assert counts(dashboard, "feedback_overdue")[NOVEMBER] == overdue
 
 
 # --- Days to first meeting --------------------------------------------------------------------------

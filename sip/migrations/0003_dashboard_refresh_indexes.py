@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0005_dashboard_refresh_indexes'),
+        ('cases', '0004_dashboard_refresh_indexes'),
         ('sip', '0002_seed_legal_reference'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

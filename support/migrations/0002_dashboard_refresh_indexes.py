@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0005_dashboard_refresh_indexes'),
+        ('cases', '0004_dashboard_refresh_indexes'),
         ('meetings', '0005_dashboard_refresh_indexes'),
         ('support', '0001_initial'),
         ('teams', '0002_municipality_feedback_days'),

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0004_deadline_overdue_index'),
+        ('cases', '0003_closure_experience_and_follow_up_deadlines'),
         ('teams', '0002_municipality_feedback_days'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
