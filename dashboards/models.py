@@ -28,11 +28,20 @@ class Fact(models.Model):
         return f"{self.team_id} {self.month:%Y-%m}"
 
 
+LEVELS = ("region", "municipality", "area", "team")
+
+
 def _level_indexes(prefix: str, *include: str) -> list[models.Index]:
-    # A dashboard filters on one level and a month range, so each level has its own range index.
+    """A dashboard filters on one level and a month range, so each level has its own range index.
+    Each also holds the levels below and the `include`d columns, so a dashboard's query groups by
+    the units it compares from the index alone, without reading the table (PostgreSQL)."""
     return [
-        models.Index(fields=[level, "month"], name=f"{prefix}_{level}", include=list(include))
-        for level in ("region", "municipality", "area", "team")
+        models.Index(
+            fields=[level, "month"],
+            name=f"{prefix}_{level}",
+            include=[*LEVELS[LEVELS.index(level) + 1 :], *include],
+        )
+        for level in LEVELS
     ]
 
 
@@ -107,6 +116,8 @@ class SummaryState(models.Model):
 
     refreshed_at = models.DateTimeField(null=True)
     rebuilt_at = models.DateTimeField(null=True)
+    # Grows with every refresh: computed dashboards are cached under it.
+    generation = models.PositiveBigIntegerField(default=0)
 
     def __str__(self):
         return f"{self.refreshed_at}"

@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, DateField, F, IntegerField, Model, Q, QuerySet, Sum, Value
 from django.utils.translation import gettext_lazy as _
@@ -231,12 +232,22 @@ def _children(level: Level, unit: Model) -> list[Model]:
 
 
 def dashboard_for(*, level: Level, unit: Model, period: Period) -> Dashboard:
-    """The figures of `unit` for `period`, with every count that could identify a child hidden."""
-    dashboard = Dashboard(level, unit, period, settings.HLT_STATS_MIN_COUNT, _children(level, unit))
-    _read_counts(dashboard)
-    _read_lead_times(dashboard)
-    _read_breakdowns(dashboard)
-    _fill_and_suppress(dashboard)
-    state = SummaryState.objects.filter(pk=1).first()
-    dashboard.refreshed_at = state.refreshed_at if state else None
+    """The figures of `unit` for `period`, with every count that could identify a child hidden.
+
+    The summary changes only when it is refreshed, so a dashboard computed once is kept in the
+    cache under the refresh's generation and served until the next refresh replaces the figures. The
+    cached object holds figures, never a child; who may see it is checked on every request.
+    """
+    state = SummaryState.objects.filter(pk=1).first() or SummaryState()
+    k = settings.HLT_STATS_MIN_COUNT
+    key = f"dashboard-{level.slug}-{unit.pk}-{period.first:%Y%m}-{period.last:%Y%m}-{k}-{state.generation}"
+    dashboard = cache.get(key)
+    if dashboard is None:
+        dashboard = Dashboard(level, unit, period, k, _children(level, unit))
+        _read_counts(dashboard)
+        _read_lead_times(dashboard)
+        _read_breakdowns(dashboard)
+        _fill_and_suppress(dashboard)
+        dashboard.refreshed_at = state.refreshed_at
+        cache.set(key, dashboard, settings.HLT_STATS_CACHE_SECONDS)
     return dashboard

@@ -295,7 +295,7 @@ def summary_refresh(*, months: int | None = None) -> datetime.date:
     today = timezone.localdate()
     since = add_months(month_start(today), -((months or settings.HLT_STATS_REFRESH_MONTHS) - 1))
     _replace_from(since, today)
-    SummaryState.objects.update_or_create(pk=1, defaults={"refreshed_at": timezone.now()})
+    SummaryState.objects.filter(pk=1).update(refreshed_at=timezone.now(), generation=F("generation") + 1)
     return since
 
 
@@ -305,7 +305,7 @@ def summary_rebuild() -> None:
     today = timezone.localdate()
     _replace_from(None, today)
     now = timezone.now()
-    SummaryState.objects.update_or_create(pk=1, defaults={"refreshed_at": now, "rebuilt_at": now})
+    SummaryState.objects.filter(pk=1).update(refreshed_at=now, rebuilt_at=now, generation=F("generation") + 1)
 
 
 def _replace_from(since: datetime.date | None, today: datetime.date) -> None:

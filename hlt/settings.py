@@ -284,6 +284,8 @@ HLT_FEEDBACK_TARGET_PERCENT = env_int("HLT_FEEDBACK_TARGET_PERCENT", 90)
 HLT_FEEDBACK_WARNING_PERCENT = env_int("HLT_FEEDBACK_WARNING_PERCENT", 75)
 # The summary's recent months are recomputed every few minutes; older months nightly.
 HLT_STATS_REFRESH_MONTHS = env_int("HLT_STATS_REFRESH_MONTHS", 3)
+# A computed dashboard is kept this long, at most until the next refresh changes the figures.
+HLT_STATS_CACHE_SECONDS = env_int("HLT_STATS_CACHE_SECONDS", 600)
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST")

@@ -645,6 +645,31 @@ def test_it_reads_a_municipality_in_the_same_queries_for_1_or_20_teams(client, d
     assert len(page_tables(response).tables["jamforelse"]) == 1 + count + 1
 
 
+# Served again from the cache, a dashboard reads neither the summary nor the structure: the user, the
+# unit within their scopes, the access-log INSERT, the summary's generation and the unread notices
+# (the MFA check and the session were settled by the first request).
+CACHED_DASHBOARD_QUERIES = 5
+
+
+def test_it_serves_a_dashboard_again_from_the_cache_until_the_summary_is_refreshed(client, django_assert_num_queries):
+    # Given a municipality's dashboard seen once
+    municipality = _municipality_of(1)
+    user = ScopeFactory(municipality=municipality).user
+    client.force_login(user)
+    first = client.get(url("kommun", municipality))
+
+    # When it is opened again, it comes from the cache, with the same figures and its own log entry
+    with django_assert_num_queries(CACHED_DASHBOARD_QUERIES):
+        again = client.get(url("kommun", municipality))
+    assert page_tables(again).tables == page_tables(first).tables
+    assert entries(user, action=LogAction.VIEW).count() == 2
+
+    # And after the next refresh it is computed afresh
+    summary_refresh()
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        client.get(url("kommun", municipality))
+
+
 # --- 8. The index --------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("persona", "level", "unit_of"),
