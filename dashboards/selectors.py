@@ -74,6 +74,7 @@ class Dashboard:
     lead_times: dict = field(default_factory=dict)  # group -> (median, 90th percentile)
     categories: dict = field(default_factory=dict)  # dimension -> [(key, label)]
     refreshed_at: datetime.datetime | None = None
+    cache_key: str = ""
 
     @property
     def child_level(self) -> Level | None:
@@ -248,6 +249,6 @@ def dashboard_for(*, level: Level, unit: Model, period: Period) -> Dashboard:
         _read_lead_times(dashboard)
         _read_breakdowns(dashboard)
         _fill_and_suppress(dashboard)
-        dashboard.refreshed_at = state.refreshed_at
+        dashboard.refreshed_at, dashboard.cache_key = state.refreshed_at, key
         cache.set(key, dashboard, settings.HLT_STATS_CACHE_SECONDS)
     return dashboard

@@ -670,6 +670,20 @@ def test_it_serves_a_dashboard_again_from_the_cache_until_the_summary_is_refresh
         client.get(url("kommun", municipality))
 
 
+def test_it_caches_the_figures_per_language(client):
+    # Given a dashboard seen in English
+    municipality = _municipality_of(1)
+    client.force_login(ScopeFactory(municipality=municipality).user)
+    assert "Month by month" in client.get(url("kommun", municipality)).content.decode()
+
+    # When it is opened in Swedish, its figures come in Swedish, not from the English copy
+    with translation.override("sv"):
+        page = client.get(url("kommun", municipality), HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+
+    assert "Månad för månad" in page
+    assert "Month by month" not in page
+
+
 # --- 8. The index --------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("persona", "level", "unit_of"),
