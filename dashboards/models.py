@@ -121,3 +121,7 @@ class SummaryState(models.Model):
 
     def __str__(self):
         return f"{self.refreshed_at}"
+
+
+# The summary's tables, which a refresh rewrites.
+FACT_MODELS = (TeamMonth, Breakdown, DiscussedChild, LeadTime)

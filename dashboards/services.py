@@ -39,7 +39,7 @@ from django.utils import timezone
 
 from cases.models import Case as HltCase
 from cases.models import ProtectionLevel
-from dashboards.models import Breakdown, Dimension, DiscussedChild, LeadTime, SummaryState, TeamMonth
+from dashboards.models import FACT_MODELS, Breakdown, Dimension, DiscussedChild, LeadTime, SummaryState, TeamMonth
 from dashboards.periods import add_months, month_start
 from hlt.workdays import local_datetime
 from meetings.models import AgendaItem, ItemPurpose, ItemState
@@ -48,7 +48,6 @@ from support.models import FollowUp, Intervention, InterventionStatus
 
 # Age bands of the HLT model (0-16); an older child (registered late) counts in the oldest band.
 AGE_BANDS = [("0-5", 0, 5), ("6-9", 6, 9), ("10-12", 10, 12), ("13-16", 13, None)]
-FACT_MODELS = (TeamMonth, Breakdown, DiscussedChild, LeadTime)
 
 
 class DaysBetween(Func):

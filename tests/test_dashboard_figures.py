@@ -12,6 +12,7 @@ from datetime import date, time, timedelta
 import pytest
 import time_machine
 from celery.schedules import crontab
+from django.db import connection
 
 from cases.models import ClosureReason, ProtectionLevel
 from cases.services import case_close
@@ -478,3 +479,16 @@ def test_it_refreshes_the_summary_from_the_task(team, member, eager_tasks):
 
     assert result.get() == "2026-09-01"
     assert counts(dashboard_of(team, *AUTUMN), "cases_started")[OCTOBER] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_vacuums_the_summary_after_the_refresh_task_so_dashboards_read_their_indexes_alone():
+    # When the beat task refreshes the summary outside any transaction, as the worker runs it
+    summary_refresh_task()
+
+    # Then every summary table has been vacuumed (its pages marked all-visible again)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_user_tables WHERE relname LIKE 'dashboards_%%' AND last_vacuum IS NOT NULL"
+        )
+        assert cursor.fetchone()[0] == 4
