@@ -10,7 +10,12 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hlt
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: run test lint format messages pdf-deps system-deps check-services clean
+# make bench: its own database (created and filled once; FORCE=1 generates it again) and Redis db.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hlt_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/2
+BENCH_ENV = DJANGO_SETTINGS_MODULE=hlt.settings_test DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL)
+
+.PHONY: run test bench lint format messages pdf-deps system-deps check-services clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +68,13 @@ check-services: $(VENV)/.dev
 
 test: $(VENV)/.dev system-deps check-services
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest
+
+# The dashboards on a national-scale dataset (issue 6): not part of `make test`, it takes minutes.
+bench: $(VENV)/.dev
+	@$(BENCH_ENV) $(BIN)/python scripts/check_services.py --create-database
+	$(BENCH_ENV) $(BIN)/python manage.py migrate --no-input --verbosity 0
+	$(BENCH_ENV) $(BIN)/python manage.py generate_scale_data $(if $(FORCE),--force,--unless-generated)
+	$(BENCH_ENV) $(BIN)/python manage.py bench_dashboards
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

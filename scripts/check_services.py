@@ -1,4 +1,7 @@
-"""Stop `make test` early, with a clear message, when PostgreSQL or Redis is down."""
+"""Stop `make test` and `make bench` early, with a clear message, when PostgreSQL or Redis is down.
+
+With --create-database, also create DATABASE_URL's database when it does not exist (`make bench`).
+"""
 
 import os
 import sys
@@ -6,6 +9,7 @@ import sys
 import dj_database_url
 import psycopg
 import redis
+from psycopg import sql
 
 
 def main() -> int:
@@ -31,7 +35,18 @@ def main() -> int:
         )
     for problem in problems:
         print(problem, file=sys.stderr)
+    if not problems and "--create-database" in sys.argv[1:]:
+        create_database(db)
     return 1 if problems else 0
+
+
+def create_database(db: dict) -> None:
+    with psycopg.connect(
+        host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], dbname="postgres", autocommit=True
+    ) as connection:
+        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone():
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"])))
+            print(f"Created the database {db['NAME']}.")
 
 
 if __name__ == "__main__":
