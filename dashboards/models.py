@@ -13,10 +13,14 @@ from teams.models import Area, Municipality, Region, Team
 
 
 class Fact(models.Model):
-    team = models.ForeignKey(Team, models.CASCADE, related_name="+", db_index=False)
-    area = models.ForeignKey(Area, models.CASCADE, related_name="+", db_index=False)
-    municipality = models.ForeignKey(Municipality, models.CASCADE, related_name="+", db_index=False)
-    region = models.ForeignKey(Region, models.CASCADE, related_name="+", db_index=False)
+    # No database constraints: the rows are derived from the structure in the same statement, and
+    # checking millions of deferred foreign keys made a rebuild's COMMIT take minutes.
+    team = models.ForeignKey(Team, models.CASCADE, related_name="+", db_index=False, db_constraint=False)
+    area = models.ForeignKey(Area, models.CASCADE, related_name="+", db_index=False, db_constraint=False)
+    municipality = models.ForeignKey(
+        Municipality, models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    region = models.ForeignKey(Region, models.CASCADE, related_name="+", db_index=False, db_constraint=False)
     month = models.DateField()
     # Protected children behind this row's figures: an upper bound for each of its cells.
     protected = models.PositiveIntegerField(db_default=0)
