@@ -50,7 +50,7 @@ def _unit_and_period(request, level_slug: str, pk: int, log_action: LogAction):
     return level, unit, form
 
 
-def _context(request, level, unit, form):
+def _context(level, unit, form):
     context = {"level": level, "unit": unit, "form": form, "presets": period_choices(timezone.localdate())}
     if form.is_valid():
         period = form.cleaned_data["period"]
@@ -91,7 +91,7 @@ def _figures(context) -> str:
 @login_required
 def dashboard(request, level, pk):
     level, unit, form = _unit_and_period(request, level, pk, LogAction.VIEW)
-    context = _context(request, level, unit, form)
+    context = _context(level, unit, form)
     if form.is_valid():
         context["figures"] = _figures(context)
     return render(request, "dashboards/dashboard.html", context, status=200 if form.is_valid() else 400)
@@ -102,7 +102,7 @@ def export(request, level, pk, fmt):
     if fmt not in EXPORTS:
         raise Http404
     level, unit, form = _unit_and_period(request, level, pk, LogAction.EXPORT)
-    context = _context(request, level, unit, form)
+    context = _context(level, unit, form)
     if not form.is_valid():
         return render(request, "dashboards/dashboard.html", context, status=400)
     content_type, write = EXPORTS[fmt]
