@@ -13,8 +13,8 @@ from teams.models import Area, Municipality, Region, Team
 
 
 class Fact(models.Model):
-    # No database constraints: the rows are derived from the structure in the same statement, and
-    # checking millions of deferred foreign keys made a rebuild's COMMIT take minutes.
+    # No database constraints: the rows are derived from the structure in the same statement that
+    # writes them, so there is nothing for a deferred check at each refresh's commit to catch.
     team = models.ForeignKey(Team, models.CASCADE, related_name="+", db_index=False, db_constraint=False)
     area = models.ForeignKey(Area, models.CASCADE, related_name="+", db_index=False, db_constraint=False)
     municipality = models.ForeignKey(
