@@ -12,11 +12,9 @@ import datetime
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import (
-    BooleanField,
     Case,
     Count,
     DateField,
-    ExpressionWrapper,
     F,
     Func,
     IntegerField,
@@ -51,26 +49,17 @@ AGE_BANDS = [("0-5", 0, 5), ("6-9", 6, 9), ("10-12", 10, 12), ("13-16", 13, None
 
 
 class DaysBetween(Func):
-    """Whole days from `start` to `end`, two dates."""
+    """Whole days from the second date to the first: `DaysBetween(end, start)`."""
 
     output_field = IntegerField()
-
-    def __init__(self, end, start):
-        super().__init__(end, start)
-
-    def as_sql(self, compiler, connection, **extra):
-        return self.as_sql_template(compiler, connection, "(%(expressions)s)", " - ")
+    arg_joiner = " - "
+    template = "(%(expressions)s)"
 
     def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql_template(compiler, connection, "CAST(%(expressions)s AS INTEGER)", " - ", julian=True)
-
-    def as_sql_template(self, compiler, connection, template, joiner, julian=False):
-        parts, params = [], []
-        for expression in self.get_source_expressions():
-            sql, sql_params = compiler.compile(expression)
-            parts.append(f"julianday({sql})" if julian else sql)
-            params.extend(sql_params)
-        return template % {"expressions": joiner.join(parts)}, params
+        end, start = self.get_source_expressions()
+        end_sql, end_params = compiler.compile(end)
+        start_sql, start_params = compiler.compile(start)
+        return f"CAST(julianday({end_sql}) - julianday({start_sql}) AS INTEGER)", [*end_params, *start_params]
 
 
 def _team_dimensions(team_path: str) -> dict:
@@ -108,23 +97,26 @@ def _local_month(datetime_field: str):
     return TruncMonth(TruncDate(datetime_field), output_field=DateField())
 
 
-def _write(model, queryset: QuerySet, *, accumulate: tuple[str, ...] = ()) -> None:
+def _write(model, queryset: QuerySet) -> None:
     """Insert the grouped rows of `queryset` (whose `values()` are named after `model`'s columns)
-    into `model`. A row whose (team, month) exists already adds to it: `accumulate` names the
-    columns it adds to; every other column it brings is its own."""
+    into `model`. A TeamMonth row whose (team, month) exists already takes the new row's figures
+    and adds its protected children to those counted so far."""
     names = list(queryset.query.values_select) + list(queryset.query.annotation_select)
     columns = [model._meta.get_field(name.removeprefix("f_")).column for name in names]
     select, params = queryset.query.sql_with_params()
-    table = connection.ops.quote_name(model._meta.db_table)
-    quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
-    aliases = ", ".join(f"s.{connection.ops.quote_name(name)}" for name in names)
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    aliases = ", ".join(f"s.{quote(name)}" for name in names)
     # Names come from the models and the ORM compiles the SELECT with bound parameters.
-    sql = f"INSERT INTO {table} ({quoted}) SELECT {aliases} FROM ({select}) s WHERE true"  # noqa: S608
+    sql = f"INSERT INTO {table} ({', '.join(map(quote, columns))}) SELECT {aliases} FROM ({select}) s WHERE true"  # noqa: S608
     if model is TeamMonth:
-        own = [column for column in columns if column not in ("team_id", "area_id", "municipality_id", "region_id")]
+        keys = ("team_id", "area_id", "municipality_id", "region_id", "month")
         updates = ", ".join(
-            f"{c} = {table}.{c} + excluded.{c}" if c in accumulate else f"{c} = excluded.{c}"
-            for c in (connection.ops.quote_name(column) for column in own if column != "month")
+            f"{quote(c)} = {table}.{quote(c)} + excluded.{quote(c)}"
+            if c == "protected"
+            else f"{quote(c)} = excluded.{quote(c)}"
+            for c in columns
+            if c not in keys
         )
         sql += f" ON CONFLICT (team_id, month) DO UPDATE SET {updates}"
     with connection.cursor() as cursor:
@@ -171,7 +163,6 @@ def _write_cases(since: datetime.date | None) -> None:
     _write(
         TeamMonth,
         _grouped(cases, "team", month, cases_started=Count("pk"), protected=_protected("")),
-        accumulate=("protected",),
     )
     age, band = _age_band()
     by_age = cases.annotate(age=age).annotate(band=band)
@@ -198,7 +189,6 @@ def _write_cases(since: datetime.date | None) -> None:
             experience_sum=Coalesce(Sum("family_experience"), 0),
             protected=_protected(""),
         ),
-        accumulate=("protected",),
     )
     for dimension, key, rows in (
         (Dimension.CLOSURE, F("closure_reason"), closed),
@@ -230,14 +220,14 @@ def _write_meetings(since: datetime.date | None, today: datetime.date, now: date
             feedback_overdue=Count("pk", filter=Q(deadline__completed_at__isnull=True, deadline__due_at__lte=now)),
             protected=_protected("case"),
         ),
-        accumulate=("protected",),
     )
     every_discussion = AgendaItem.objects.filter(state=ItemState.DISCUSSED, **_from(since, "meeting__starts_at"))
-    is_protected = ExpressionWrapper(Q(case_id__in=_protected_cases()), output_field=BooleanField())
     children = _values(every_discussion, "meeting__team", month, child_id=F("case__child_id"))
     _write(
         DiscussedChild,
-        children.annotate(f_protected=Case(When(is_protected, then=Value(1)), default=Value(0))).distinct(),
+        children.annotate(
+            f_protected=Case(When(Q(case_id__in=_protected_cases()), then=Value(1)), default=Value(0))
+        ).distinct(),
     )
 
     # A case is discussed as a new case once: no transition leads back from "discussed" to the
@@ -267,7 +257,6 @@ def _write_support(since: datetime.date | None, today: datetime.date) -> None:
             sips_established=Count("pk"),
             protected=_protected("case"),
         ),
-        accumulate=("protected",),
     )
 
     # A cancelled follow-up closes its deadline too, so only the follow-up itself says it was held.
@@ -283,7 +272,6 @@ def _write_support(since: datetime.date | None, today: datetime.date) -> None:
             follow_ups_on_time=Count("pk", filter=Q(held_on__lte=F("planned_on"))),
             protected=_protected("case"),
         ),
-        accumulate=("protected",),
     )
 
 

@@ -408,6 +408,22 @@ def test_it_hides_five_cases_when_one_of_them_is_a_protected_childs(team, member
     assert dashboard.cell(TOTAL, "cases_started").display(dashboard.k) == shown
 
 
+def test_it_keeps_a_protected_childs_case_hidden_when_other_figures_of_the_month_follow(team, member):
+    # Given five cases started in October, one a protected child's, and another family's case closed
+    # in October: the closures are written to the same month's row after the cases started
+    started_case(team, member, on=date(2026, 10, 1), protection=ProtectionLevel.PROTECTED_REGISTRATION)
+    for _n in range(4):
+        started_case(team, member, on=date(2026, 10, 2))
+    case_close(case=_supported_case(team, member), actor=member, reason=ClosureReason.NEEDS_MET, today=OCTOBER)
+
+    summary_refresh()
+
+    # Then the protected child still counts behind October's figures, and the five are hidden
+    dashboard = dashboard_of(team, OCTOBER)
+    assert TeamMonth.objects.get(team=team, month=OCTOBER).protected == 1
+    assert dashboard.cell(("month", OCTOBER), "cases_started").display(dashboard.k) == "<5"
+
+
 # --- Refreshing the summary -------------------------------------------------------------------------
 
 
