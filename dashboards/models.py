@@ -1,9 +1,13 @@
-"""The dashboards' summary: counts per team and month, rebuilt from the cases by `services`.
+"""The dashboards' summary: counts per team and month, rebuilt from the cases by `services`, and
+the same counts rolled up per area, municipality and region.
 
-Every row carries its team's area, municipality and region, so that a dashboard of any level reads
-one index range and never joins the structure. Nothing here names a child: `DiscussedChild` keeps
-only the internal id, needed to count each child once over a period. Each row also counts the
-protected children behind its figures, so that no cell is made of protected children alone.
+A row's *grain* says which unit it counts: a team row names its team, area, municipality and region;
+an area row its area and the two above; and so on up. A dashboard reads its own unit's rows for the
+months and the total, and its child units' rows for the comparison: a region's page reads a few
+dozen municipality rows a month, never its hundreds of teams. Nothing here names a child:
+`DiscussedChild` keeps only the internal id, to work out when a child was discussed before. Each
+row also counts the protected children behind its figures, so that no cell is made of protected
+children alone.
 """
 
 from django.db import models
@@ -11,16 +15,34 @@ from django.utils.translation import gettext_lazy as _
 
 from teams.models import Area, Municipality, Region, Team
 
+# The levels from the top; each is also a grain and the name of the summary's column for its unit.
+LEVELS = ("region", "municipality", "area", "team")
 
-class Fact(models.Model):
+
+class Grain(models.TextChoices):
+    TEAM = "team", _("HLT team")
+    AREA = "area", _("HLT area")
+    MUNICIPALITY = "municipality", _("Municipality")
+    REGION = "region", _("Region")
+
+
+def _unit(model, *, null: bool = True):
     # No database constraints: the rows are derived from the structure in the same statement that
     # writes them, so there is nothing for a deferred check at each refresh's commit to catch.
-    team = models.ForeignKey(Team, models.CASCADE, related_name="+", db_index=False, db_constraint=False)
-    area = models.ForeignKey(Area, models.CASCADE, related_name="+", db_index=False, db_constraint=False)
-    municipality = models.ForeignKey(
-        Municipality, models.CASCADE, related_name="+", db_index=False, db_constraint=False
-    )
-    region = models.ForeignKey(Region, models.CASCADE, related_name="+", db_index=False, db_constraint=False)
+    return models.ForeignKey(model, models.CASCADE, null=null, related_name="+", db_index=False, db_constraint=False)
+
+
+class Fact(models.Model):
+    # The grains a table holds, from the bottom. An area's counts add up from its teams (one or a
+    # few) when read, so the additive tables keep no area rows; distinct children cannot be added up.
+    GRAINS = (Grain.TEAM, Grain.MUNICIPALITY, Grain.REGION)
+
+    grain = models.CharField(max_length=12, choices=Grain.choices, db_default=Grain.TEAM)
+    # The units above the grain are empty: a municipality row has no team and no area.
+    team = _unit(Team)
+    area = _unit(Area)
+    municipality = _unit(Municipality)
+    region = _unit(Region, null=False)
     month = models.DateField()
     # Protected children behind this row's figures: an upper bound for each of its cells.
     protected = models.PositiveIntegerField(db_default=0)
@@ -29,28 +51,45 @@ class Fact(models.Model):
         abstract = True
 
     def __str__(self):
-        return f"{self.team_id} {self.month:%Y-%m}"
+        return f"{self.grain} {self.month:%Y-%m}"
 
-
-LEVELS = ("region", "municipality", "area", "team")
+    @classmethod
+    def grain_of(cls, level: str) -> str:
+        """The grain whose rows hold the figures of a unit of `level`."""
+        return level if level in cls.GRAINS else Grain.TEAM
 
 
 def _level_indexes(prefix: str, *include: str) -> list[models.Index]:
-    """A dashboard filters on one level and a month range, so each level has its own range index.
-    Each also holds the levels below and the `include`d columns, so a dashboard's query groups by
-    the units it compares from the index alone, without reading the table (PostgreSQL)."""
+    """A dashboard reads the rows of one grain under one unit for a range of months: its own
+    unit's, and its child units' for the comparison. Each index also holds the levels below and the
+    `include`d columns, so those reads group from the index alone (PostgreSQL)."""
     return [
         models.Index(
-            fields=[level, "month"],
+            fields=[level, "grain", "month"],
             name=f"{prefix}_{level}",
             include=[*LEVELS[LEVELS.index(level) + 1 :], *include],
         )
         for level in LEVELS
-    ]
+    ] + [models.Index(fields=["month"], name=f"{prefix}_month")]  # a refresh replaces months
+
+
+# TeamMonth's additive counts, each a measure on every row of a dashboard.
+MEASURES = (
+    "cases_started",
+    "feedback_due",
+    "feedback_within",
+    "feedback_overdue",
+    "sips_established",
+    "follow_ups_due",
+    "follow_ups_on_time",
+    "closures",
+    "experience_count",
+    "experience_sum",
+)
 
 
 class TeamMonth(Fact):
-    """One team's figures for one month; each figure is attributed to the month its event happened."""
+    """One unit's figures for one month; each figure is attributed to the month its event happened."""
 
     cases_started = models.PositiveIntegerField(db_default=0)
     # Families whose feedback is due (or given) and those who had it within the 7 days.
@@ -66,9 +105,14 @@ class TeamMonth(Fact):
     experience_sum = models.PositiveIntegerField(db_default=0)
 
     class Meta:
-        verbose_name = _("team month")
-        constraints = [models.UniqueConstraint(fields=["team", "month"], name="teammonth_unique")]
-        indexes = _level_indexes("teammonth")
+        verbose_name = _("unit month")
+        # Several sources write a team's month; they meet on this key (rollups are written once).
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "month"], condition=models.Q(grain=Grain.TEAM), name="teammonth_unique"
+            )
+        ]
+        indexes = _level_indexes("teammonth", *MEASURES, "protected")
 
 
 class Dimension(models.TextChoices):
@@ -88,19 +132,47 @@ class Breakdown(Fact):
 
     class Meta:
         verbose_name = _("breakdown")
-        constraints = [models.UniqueConstraint(fields=["team", "month", "dimension", "key"], name="breakdown_unique")]
         indexes = _level_indexes("breakdown", "dimension", "key", "count", "protected")
 
 
-class DiscussedChild(Fact):
-    """A child discussed by a team in a month, so a period counts each child once."""
+class DiscussedChild(models.Model):
+    """A child discussed by a team in a month: what `DiscussedCount` is worked out from."""
 
+    team = _unit(Team, null=False)
+    area = _unit(Area, null=False)
+    municipality = _unit(Municipality, null=False)
+    region = _unit(Region, null=False)
+    month = models.DateField()
     child_id = models.BigIntegerField()
+    protected = models.PositiveSmallIntegerField(db_default=0)  # 1 for a protected child
 
     class Meta:
         verbose_name = _("discussed child")
         constraints = [models.UniqueConstraint(fields=["team", "month", "child_id"], name="discussed_unique")]
-        indexes = _level_indexes("discussed", "child_id", "protected")
+        indexes = [
+            # A refresh reads the whole history of the children it recounts, and replaces months.
+            models.Index(fields=["child_id", "month"], name="discussed_child"),
+            models.Index(fields=["month"], name="discussed_month"),
+        ]
+
+    def __str__(self):
+        return f"{self.team_id} {self.month:%Y-%m}"
+
+
+class DiscussedCount(Fact):
+    """How many children the unit discussed in the month whose previous discussion in the same unit
+    was in `previous` (none: never before). A period counts each child once by adding up the rows
+    of its months whose `previous` lies before the period: that is each child's first discussion in
+    it. Any range of months is then a sum over a few rows a month, and needs no list of children."""
+
+    GRAINS = (Grain.TEAM, Grain.AREA, Grain.MUNICIPALITY, Grain.REGION)
+
+    previous = models.DateField(null=True)
+    count = models.PositiveIntegerField(db_default=0)
+
+    class Meta:
+        verbose_name = _("children discussed")
+        indexes = _level_indexes("discussedcount", "previous", "count", "protected")
 
 
 class LeadTime(Fact):
@@ -111,7 +183,6 @@ class LeadTime(Fact):
 
     class Meta:
         verbose_name = _("lead time")
-        constraints = [models.UniqueConstraint(fields=["team", "month", "days"], name="leadtime_unique")]
         indexes = _level_indexes("leadtime", "days", "count", "protected")
 
 
@@ -127,5 +198,5 @@ class SummaryState(models.Model):
         return f"{self.refreshed_at}"
 
 
-# The summary's tables, which a refresh rewrites.
-FACT_MODELS = (TeamMonth, Breakdown, DiscussedChild, LeadTime)
+# The summary's tables, which a refresh rewrites; the first four hold every grain.
+FACT_MODELS = (TeamMonth, Breakdown, DiscussedCount, LeadTime, DiscussedChild)

@@ -1,7 +1,9 @@
 """Reading a dashboard: the summary's figures for one unit and period, suppressed.
 
 A dashboard costs the same handful of queries whatever its size: one per summary table, each a
-UNION ALL of three groupings (per child unit, per month, the whole period).
+UNION ALL of three groupings (per child unit, per month, the whole period). The months and the
+whole period come from the unit's own rows, the comparison from its child units' rows, so a
+region reads its municipalities' rows and never its teams'.
 """
 
 import datetime
@@ -10,11 +12,11 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, DateField, F, IntegerField, Model, Q, QuerySet, Sum, Value
+from django.db.models import DateField, F, IntegerField, Model, Q, QuerySet, Sum, Value
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import ClosureReason
-from dashboards.models import Breakdown, Dimension, DiscussedChild, LeadTime, SummaryState, TeamMonth
+from dashboards.models import MEASURES, Breakdown, Dimension, DiscussedCount, LeadTime, SummaryState, TeamMonth
 from dashboards.periods import Period
 from dashboards.services import AGE_BANDS
 from dashboards.suppression import Cell, suppress
@@ -22,26 +24,13 @@ from meetings.models import InterventionType
 from teams.models import Area, Municipality, Region, Sector, Team
 
 TOTAL = "total"
-# The summary's additive counts; each is a measure on every row of a dashboard.
-SUMMED = [
-    "cases_started",
-    "feedback_due",
-    "feedback_within",
-    "feedback_overdue",
-    "sips_established",
-    "follow_ups_due",
-    "follow_ups_on_time",
-    "closures",
-    "experience_count",
-    "experience_sum",
-]
 
 
 @dataclass(frozen=True)
 class Level:
     slug: str
     model: type[Model]
-    field: str  # the summary's column for this level
+    field: str  # the summary's column and grain for this level
     child: str | None  # the slug of the level a dashboard compares
     name: str
 
@@ -89,21 +78,33 @@ class Dashboard:
         return self.cells[(group, measure)]
 
 
-def _scoped(model, dashboard: Dashboard) -> QuerySet:
+def _scoped(model, dashboard: Dashboard, level: Level | None = None) -> QuerySet:
+    """The rows of `model` that hold the figures of `level`'s units (the dashboard's own level by
+    default) under the dashboard's unit, for the months of its period."""
     period = dashboard.period
     return model.objects.filter(
-        **{dashboard.level.field: dashboard.unit.pk}, month__gte=period.first, month__lte=period.last
+        grain=model.grain_of((level or dashboard.level).field),
+        **{dashboard.level.field: dashboard.unit.pk},
+        month__gte=period.first,
+        month__lte=period.last,
     )
 
 
-def _by_group(queryset: QuerySet, dashboard: Dashboard, *fields: str, **aggregates) -> QuerySet:
-    """`queryset` aggregated three ways in one query: per child unit, per month, and in total."""
+def _by_group(model, dashboard: Dashboard, *fields: str, once: Q | None = None, **aggregates) -> QuerySet:
+    """`model` aggregated three ways in one query: per child unit, per month, and in total. Rows
+    that count a child only the first time in a period pass `once` for the period-long groups."""
     no_child, no_month = Value(None, output_field=IntegerField()), Value(None, output_field=DateField())
+    own = _scoped(model, dashboard)
+    whole = own if once is None else own.filter(once)
+    parts = [
+        own.values(*fields, g_child=no_child, g_month=F("month")).annotate(**aggregates),
+        whole.values(*fields, g_child=no_child, g_month=no_month).annotate(**aggregates),
+    ]
     child = dashboard.child_level
-    groupings = [(no_child, F("month")), (no_child, no_month)]
     if child is not None:
-        groupings.insert(0, (F(f"{child.field}_id"), no_month))
-    parts = [queryset.values(*fields, g_child=c, g_month=m).annotate(**aggregates) for c, m in groupings]
+        rows = _scoped(model, dashboard, child)
+        rows = rows if once is None else rows.filter(once)
+        parts.insert(0, rows.values(*fields, g_child=F(f"{child.field}_id"), g_month=no_month).annotate(**aggregates))
     return parts[0].union(*parts[1:], all=True)
 
 
@@ -116,22 +117,22 @@ def _group(row) -> object:
 
 
 def _read_counts(dashboard: Dashboard) -> None:
-    sums = {name: Sum(name) for name in [*SUMMED, "protected"]}
-    for row in _by_group(_scoped(TeamMonth, dashboard), dashboard, **sums):
+    sums = {name: Sum(name) for name in [*MEASURES, "protected"]}
+    for row in _by_group(TeamMonth, dashboard, **sums):
         group = _group(row)
-        for name in SUMMED:
+        for name in MEASURES:
             dashboard.cells[(group, name)] = Cell(row[name] or 0, row["protected"] or 0)
 
-    children = {
-        "n": Count("child_id", distinct=True),
-        "p": Count("child_id", distinct=True, filter=Q(protected__gt=0)),
-    }
-    for row in _by_group(_scoped(DiscussedChild, dashboard), dashboard, **children):
-        dashboard.cells[(_group(row), "children_discussed")] = Cell(row["n"], row["p"])
+    # A child counts in the first month of the period it was discussed in: the month before that
+    # discussion (in the same unit) lies before the period, or there was none.
+    first_in_period = Q(previous__isnull=True) | Q(previous__lt=dashboard.period.first)
+    children = _by_group(DiscussedCount, dashboard, once=first_in_period, n=Sum("count"), p=Sum("protected"))
+    for row in children:
+        dashboard.cells[(_group(row), "children_discussed")] = Cell(row["n"] or 0, row["p"] or 0)
 
 
 def _read_lead_times(dashboard: Dashboard) -> None:
-    histogram = _by_group(_scoped(LeadTime, dashboard), dashboard, "days", n=Sum("count"), p=Sum("protected"))
+    histogram = _by_group(LeadTime, dashboard, "days", n=Sum("count"), p=Sum("protected"))
     select, params = histogram.query.sql_with_params()
     # The median and 90th percentile from the histogram: the first day whose running total
     # reaches half (nine tenths) of the cases.
@@ -175,7 +176,7 @@ def _read_breakdowns(dashboard: Dashboard) -> None:
 
 def _fill_and_suppress(dashboard: Dashboard) -> None:
     cells = dashboard.cells
-    measures = [*SUMMED, "children_discussed", "first_meetings"]
+    measures = [*MEASURES, "children_discussed", "first_meetings"]
     for group in dashboard.groups:
         for measure in measures:
             cells.setdefault((group, measure), Cell(0))
@@ -232,19 +233,28 @@ def _children(level: Level, unit: Model) -> list[Model]:
     return []
 
 
-def dashboard_for(*, level: Level, unit: Model, period: Period) -> Dashboard:
+def summary_state() -> SummaryState:
+    return SummaryState.objects.filter(pk=1).first() or SummaryState()
+
+
+def dashboard_key(level: Level, unit: Model, period: Period, state: SummaryState) -> str:
+    """The cache key of a dashboard's figures: they change only when the summary is refreshed."""
+    k = settings.HLT_STATS_MIN_COUNT
+    return f"dashboard-{level.slug}-{unit.pk}-{period.first:%Y%m}-{period.last:%Y%m}-{k}-{state.generation}"
+
+
+def dashboard_for(*, level: Level, unit: Model, period: Period, state: SummaryState | None = None) -> Dashboard:
     """The figures of `unit` for `period`, with every count that could identify a child hidden.
 
     The summary changes only when it is refreshed, so a dashboard computed once is kept in the
     cache under the refresh's generation and served until the next refresh replaces the figures. The
     cached object holds figures, never a child; who may see it is checked on every request.
     """
-    state = SummaryState.objects.filter(pk=1).first() or SummaryState()
-    k = settings.HLT_STATS_MIN_COUNT
-    key = f"dashboard-{level.slug}-{unit.pk}-{period.first:%Y%m}-{period.last:%Y%m}-{k}-{state.generation}"
+    state = state or summary_state()
+    key = dashboard_key(level, unit, period, state)
     dashboard = cache.get(key)
     if dashboard is None:
-        dashboard = Dashboard(level, unit, period, k, _children(level, unit))
+        dashboard = Dashboard(level, unit, period, settings.HLT_STATS_MIN_COUNT, _children(level, unit))
         _read_counts(dashboard)
         _read_lead_times(dashboard)
         _read_breakdowns(dashboard)

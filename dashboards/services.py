@@ -2,6 +2,7 @@
 
 Each figure comes from one ORM query grouped by team and month; Django compiles it for the
 database in use and it runs inside one `INSERT ... SELECT`, so no case row ever travels to Python.
+The rows of the grains above the team are then added up from the grain below, in SQL too.
 A refresh replaces the months from a start month on, in one transaction: a dashboard reads either
 the old figures or the new, never half of each. Beat refreshes the recent months every few minutes
 (late feedback and closures change them) and rebuilds everything nightly (back-dated corrections).
@@ -37,7 +38,19 @@ from django.utils import timezone
 
 from cases.models import Case as HltCase
 from cases.models import ProtectionLevel
-from dashboards.models import FACT_MODELS, Breakdown, Dimension, DiscussedChild, LeadTime, SummaryState, TeamMonth
+from dashboards.models import (
+    FACT_MODELS,
+    LEVELS,
+    MEASURES,
+    Breakdown,
+    Dimension,
+    DiscussedChild,
+    DiscussedCount,
+    Grain,
+    LeadTime,
+    SummaryState,
+    TeamMonth,
+)
 from dashboards.periods import add_months, month_start
 from hlt.workdays import local_datetime
 from meetings.models import AgendaItem, ItemPurpose, ItemState
@@ -99,8 +112,8 @@ def _local_month(datetime_field: str):
 
 def _write(model, queryset: QuerySet) -> None:
     """Insert the grouped rows of `queryset` (whose `values()` are named after `model`'s columns)
-    into `model`. A TeamMonth row whose (team, month) exists already takes the new row's figures
-    and adds its protected children to those counted so far."""
+    into `model`. A team's TeamMonth row whose (team, month) exists already takes the new row's
+    figures and adds its protected children to those counted so far."""
     names = list(queryset.query.values_select) + list(queryset.query.annotation_select)
     columns = [model._meta.get_field(name.removeprefix("f_")).column for name in names]
     select, params = queryset.query.sql_with_params()
@@ -118,7 +131,7 @@ def _write(model, queryset: QuerySet) -> None:
             for c in columns
             if c not in keys
         )
-        sql += f" ON CONFLICT (team_id, month) DO UPDATE SET {updates}"
+        sql += f" ON CONFLICT (team_id, month) WHERE grain = '{Grain.TEAM}' DO UPDATE SET {updates}"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 
@@ -275,6 +288,58 @@ def _write_support(since: datetime.date | None, today: datetime.date) -> None:
     )
 
 
+# What each table's rows are keyed by besides unit and month, and what adds up when they roll up.
+ROLLED_UP = {
+    TeamMonth: ((), (*MEASURES, "protected")),
+    Breakdown: (("dimension", "key"), ("count", "protected")),
+    LeadTime: (("days",), ("count", "protected")),
+}
+
+
+def _units_of(grain: str) -> list[str]:
+    """The unit columns a row of `grain` fills: its own and those above it."""
+    return list(LEVELS[: LEVELS.index(grain) + 1])
+
+
+def _roll_up(since: datetime.date | None) -> None:
+    """The rows of the grains above the team, each added up from the grain below it."""
+    for model, (keys, measures) in ROLLED_UP.items():
+        for below, grain in zip(model.GRAINS, model.GRAINS[1:], strict=False):
+            rows = model.objects.filter(grain=below, **_from(since, "month")).values(
+                f_grain=Value(grain),
+                **{f"f_{unit}": F(unit) for unit in _units_of(grain)},
+                f_month=F("month"),
+                **{f"f_{key}": F(key) for key in keys},
+            )
+            _write(model, rows.annotate(**{f"f_{name}": Sum(name) for name in measures}).order_by())
+
+
+def _count_discussed(since: datetime.date | None) -> None:
+    """DiscussedCount for every grain from DiscussedChild: each child's discussions in a unit, in
+    month order, each with the month of the one before it (SQL's LAG). From `since` on, only the
+    children discussed since then are read, with their whole history."""
+    quote = connection.ops.quote_name
+    source, target = quote(DiscussedChild._meta.db_table), quote(DiscussedCount._meta.db_table)
+    recent = f"WHERE child_id IN (SELECT child_id FROM {source} WHERE month >= %s)" if since else ""  # noqa: S608
+    for grain in DiscussedCount.GRAINS:
+        units = ", ".join(quote(DiscussedCount._meta.get_field(unit).column) for unit in _units_of(grain))
+        own = quote(DiscussedCount._meta.get_field(grain).column)
+        # Table and column names come from the models; the grain and the month are bound parameters.
+        sql = f"""
+            INSERT INTO {target} (grain, {units}, month, previous, count, protected)
+            SELECT %s, {units}, month, previous, COUNT(*), SUM(protected) FROM (
+                SELECT {units}, month, MAX(protected) AS protected,
+                       LAG(month) OVER (PARTITION BY {own}, child_id ORDER BY month) AS previous
+                FROM {source} {recent}
+                GROUP BY {units}, month, child_id
+            ) discussions
+            {"WHERE month >= %s" if since else ""}
+            GROUP BY {units}, month, previous
+        """  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [grain, *([since, since] if since else [])])
+
+
 @transaction.atomic
 def summary_refresh(*, months: int | None = None) -> datetime.date:
     """Recompute the summary from the first day of the month `months` back (the setting
@@ -300,8 +365,10 @@ def _replace_from(since: datetime.date | None, today: datetime.date) -> None:
         # For this transaction only: JIT compiling costs these one-off statements more than it saves
         # (~0.3 s each), grouping tens of thousands of rows should sort in memory, and on SSD storage
         # an index lookup is nearly as cheap as a sequential read, which lets the planner reach the
-        # recent months' rows through their indexes instead of reading whole tables.
+        # recent months' rows through their indexes instead of reading whole tables. Unlike a
+        # request's, these scans are long enough to gain from parallel workers (off by default).
         with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 2")
             cursor.execute("SET LOCAL jit = off")
             cursor.execute("SET LOCAL work_mem = '64MB'")
             cursor.execute("SET LOCAL random_page_cost = 1.1")
@@ -313,3 +380,5 @@ def _replace_from(since: datetime.date | None, today: datetime.date) -> None:
     _write_cases(since)
     _write_meetings(since, today, timezone.now())
     _write_support(since, today)
+    _roll_up(since)
+    _count_discussed(since)

@@ -32,12 +32,13 @@ def started_case(
     born: datetime.date | None = None,
     unit_kind: str = "",
     protection: str = ProtectionLevel.NONE,
+    child=None,
 ) -> Case:
     """A case of `team` initiated on `on` by `initiator` (a member of the team), with consent in force
     and ready for a meeting. The child is born on `born` (default: from the factory) and protected
-    as `protection` says; the initiating unit is the initiator's home unit, or a unit of
-    `unit_kind` in the team's municipality."""
-    child = ChildFactory(protection=protection, **({"birth_date": born} if born else {}))
+    as `protection` says (or is `child`, for a child another team knows too); the initiating unit
+    is the initiator's home unit, or a unit of `unit_kind` in the team's municipality."""
+    child = child or ChildFactory(protection=protection, **({"birth_date": born} if born else {}))
     if unit_kind:
         unit = UnitFactory(kind=unit_kind, municipality=team.area.municipality)
     else:

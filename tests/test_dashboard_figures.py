@@ -16,7 +16,7 @@ from django.db import connection
 
 from cases.models import ClosureReason, ProtectionLevel
 from cases.services import case_close
-from dashboards.models import Breakdown, Dimension, DiscussedChild, LeadTime, TeamMonth
+from dashboards.models import FACT_MODELS, Dimension, TeamMonth
 from dashboards.selectors import TOTAL
 from dashboards.services import summary_rebuild, summary_refresh
 from dashboards.tables import overview
@@ -40,7 +40,7 @@ from tests.dashboard_helpers import (
     meeting_on,
     started_case,
 )
-from tests.factories import AdultFactory
+from tests.factories import AdultFactory, AreaFactory, MembershipFactory, TeamFactory
 from tests.feedback_helpers import discussed_item
 from tests.sip_helpers import complete_draft, established, principal_units, sip_consent
 from tests.support_helpers import a_follow_up, a_type, an_intervention, supported
@@ -145,6 +145,60 @@ def test_it_counts_a_child_discussed_in_two_months_once_over_the_period(team, me
         NOVEMBER: 0,
         "total": 2,
     }
+
+
+def test_it_counts_a_child_once_in_each_unit_that_discussed_them(team, member, region):
+    # Given Elsa discussed by Ålidhem in September and by Umeå's other team, Haga, in November
+    haga = TeamFactory(name="HLT Haga", area=AreaFactory(name="Haga", municipality=team.area.municipality))
+    haga_member = MembershipFactory(team=haga).user
+    elsa = started_case(team, member, on=date(2026, 9, 1))
+    discussed_item(elsa, contact=member, meeting=meeting_on(team, date(2026, 9, 8)))
+    again = started_case(haga, haga_member, on=date(2026, 10, 20), child=elsa.child)
+    discussed_item(again, contact=haga_member, meeting=meeting_on(haga, date(2026, 11, 10)))
+
+    summary_refresh()
+
+    # Then each team counts her once, and so do the municipality and the region, in the period and
+    # in a period that starts after her first discussion
+    umea = team.area.municipality
+    assert counts(dashboard_of(team, *AUTUMN), "children_discussed")["total"] == 1
+    assert counts(dashboard_of(haga, *AUTUMN), "children_discussed")["total"] == 1
+    for unit in (umea, region):
+        assert counts(dashboard_of(unit, *AUTUMN), "children_discussed") == {
+            SEPTEMBER: 1,
+            OCTOBER: 0,
+            NOVEMBER: 1,
+            "total": 1,
+        }
+        assert counts(dashboard_of(unit, OCTOBER, NOVEMBER), "children_discussed")["total"] == 1
+    # And the municipality's comparison counts her in both teams, the region's once in Umeå
+    municipality = dashboard_of(umea, *AUTUMN)
+    assert [municipality.cell(("child", t.pk), "children_discussed").n for t in (haga, team)] == [1, 1]
+    assert dashboard_of(region, *AUTUMN).cell(("child", umea.pk), "children_discussed").n == 1
+
+
+def test_every_level_gives_a_lone_teams_figures(team, member, region):
+    # Given the region's only team, with cases started, discussed and given feedback
+    cases = [started_case(team, member, on=date(2026, 9, day)) for day in (1, 2, 3, 10, 20)]
+    october = meeting_on(team, date(2026, 10, 13))
+    for number, case in enumerate(cases):
+        feedback_given(discussed_item(case, contact=member, meeting=october), date(2026, 10, 15 + number))
+
+    summary_refresh()
+
+    # Then the team, its area, municipality and region show the same figures, read from their own rows
+    figures = [
+        (
+            counts(dashboard, "cases_started"),
+            counts(dashboard, "feedback_within"),
+            counts(dashboard, "children_discussed"),
+            dashboard.lead_times[TOTAL],
+            breakdown(dashboard, Dimension.SECTOR),
+        )
+        for dashboard in (dashboard_of(unit, *AUTUMN) for unit in (team, team.area, team.area.municipality, region))
+    ]
+    assert figures[0][3] == (40, 42)  # 23, 33, 40, 41 and 42 days
+    assert all(level == figures[0] for level in figures)
 
 
 # --- Feedback within 7 days -------------------------------------------------------------------------
@@ -453,7 +507,7 @@ def test_it_refreshes_only_the_recent_months_and_rebuilds_the_older_ones(team, m
 def _summary() -> list:
     """Every row of the summary tables, without their ids."""
     rows = []
-    for model in (TeamMonth, Breakdown, DiscussedChild, LeadTime):
+    for model in FACT_MODELS:
         fields = [f.name for f in model._meta.concrete_fields if f.name != "id"]
         rows.append(sorted(model.objects.values_list(*fields), key=repr))
     return rows
@@ -489,12 +543,27 @@ def test_it_schedules_the_refresh_every_five_minutes():
 
 
 def test_it_refreshes_the_summary_from_the_task(team, member, eager_tasks):
+    summary_rebuild()
     started_case(team, member, on=date(2026, 10, 1))
 
     result = summary_refresh_task.delay()
 
     assert result.get() == "2026-09-01"
     assert counts(dashboard_of(team, *AUTUMN), "cases_started")[OCTOBER] == 1
+
+
+def test_the_task_builds_a_summary_never_built_whole(team, member, eager_tasks):
+    # Given a case from July, outside the months a refresh covers, and a summary never rebuilt
+    # (a new deployment, or the summary a migration emptied)
+    started_case(team, member, on=date(2026, 7, 10))
+
+    # When beat's refresh task runs
+    result = summary_refresh_task.delay()
+
+    # Then it built every month, July included, and the next run only refreshes
+    assert result.get() == "rebuilt"
+    assert counts(dashboard_of(team, date(2026, 7, 1), NOVEMBER), "cases_started")[date(2026, 7, 1)] == 1
+    assert summary_refresh_task.delay().get() == "2026-09-01"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -507,4 +576,4 @@ def test_it_vacuums_the_summary_after_the_refresh_task_so_dashboards_read_their_
         cursor.execute(
             "SELECT count(*) FROM pg_stat_user_tables WHERE relname LIKE 'dashboards_%%' AND last_vacuum IS NOT NULL"
         )
-        assert cursor.fetchone()[0] == 4
+        assert cursor.fetchone()[0] == len(FACT_MODELS)
