@@ -272,15 +272,18 @@ def dashboard_units(user) -> dict[type[Model], QuerySet]:
     }
 
 
-def dashboard_get(request, model: type[Model], pk: int, *, log_action: LogAction = LogAction.VIEW) -> Model:
+def dashboard_get(
+    request, model: type[Model], pk: int, *, log_action: LogAction = LogAction.VIEW, shown: bool = True
+) -> Model:
     """One unit whose dashboard `request.user` may see, or 404 whether it is unknown or out of
-    scope, so a tampered URL learns nothing. Every outcome goes to the access log."""
+    scope, so a tampered URL learns nothing. Every outcome goes to the access log: a request that
+    shows no figures (`shown` false: a bad period) is logged as denied."""
     obj = model.objects.filter(dashboard_visible(request.user, model), pk=pk).first()
     object_type = f"dashboards.{model._meta.model_name}"
     log_access(
         request,
         action=log_action,
-        outcome=Outcome.ALLOWED if obj is not None else Outcome.DENIED,
+        outcome=Outcome.ALLOWED if obj is not None and shown else Outcome.DENIED,
         object_type=object_type,
         object_id=pk,
         team_id=pk if model is Team and obj is not None else None,

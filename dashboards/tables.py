@@ -27,11 +27,16 @@ class Row:
     is_total: bool = False
 
 
+# The widest bar, in the chart's SVG units.
+BAR_WIDTH = 330
+
+
 @dataclass
 class Bar:
     label: str
     value: float | None  # None when the figure is hidden or there is nothing to measure
     text: str
+    width: str = "0"  # the bar's length, set once the chart's scale is known (text: nothing to localise)
 
 
 @dataclass
@@ -60,7 +65,7 @@ def _percent(value: float | None, due: Cell) -> str:
     if value is None:
         return "–" if due.n == 0 else HIDDEN
     # Rounded down: 187 of 208 (89.9 %) must not read "90 %" beside a verdict that the 90 % target is missed.
-    return f"{number_format(math.floor(value))} %"
+    return f"{math.floor(value)} %"  # at most 100: nothing to group into thousands
 
 
 def feedback_share(dashboard: Dashboard, group) -> float | None:
@@ -263,4 +268,7 @@ def dashboard_tables(dashboard: Dashboard, child_urls: dict) -> list[Table]:
             dashboard, Dimension.EXPERIENCE, _("The families' experience of HLT (1-5)"), (TOTAL, "experience_count")
         ),
     ]
+    for table in tables:
+        for bar in table.chart:
+            bar.width = str(round(bar.value / table.chart_max * BAR_WIDTH) if bar.value else 0)
     return tables

@@ -1,7 +1,8 @@
 from celery import shared_task
 from django.db import connection
 
-from dashboards.models import FACT_MODELS
+from dashboards.figures import prepare_recent
+from dashboards.models import FACT_MODELS, SummaryState
 from dashboards.services import summary_rebuild, summary_refresh
 
 
@@ -17,9 +18,15 @@ def _vacuum_summary() -> None:
 
 @shared_task
 def summary_refresh_task() -> str:
-    """Recompute the summary's recent months (idempotent: it replaces them in one transaction)."""
+    """Recompute the summary's recent months (idempotent: it replaces them in one transaction) and
+    compute the dashboards people open ahead. A summary never built whole (a new deployment, or one
+    a migration emptied) is built whole."""
+    if not SummaryState.objects.filter(rebuilt_at__isnull=False).exists():
+        summary_rebuild_task()
+        return "rebuilt"
     since = summary_refresh()
     _vacuum_summary()
+    prepare_recent()
     return since.isoformat()
 
 
@@ -28,3 +35,4 @@ def summary_rebuild_task() -> None:
     """Recompute the whole summary, for corrections older than the recent months."""
     summary_rebuild()
     _vacuum_summary()
+    prepare_recent()

@@ -1,23 +1,18 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.text import slugify
-from django.utils.translation import get_language
 
 from access import policy
 from access.models import LogAction
 from dashboards.exports import tables_csv, tables_xlsx
+from dashboards.figures import figures_html, note_visit, tables_of
 from dashboards.forms import PeriodForm
 from dashboards.periods import period_choices
-from dashboards.selectors import LEVEL_OF_MODEL, LEVELS, TOTAL, dashboard_for
-from dashboards.tables import dashboard_tables, feedback_share, promise
+from dashboards.selectors import LEVEL_OF_MODEL, LEVELS, dashboard_for, summary_state
 
 EXPORTS = {
     "csv": ("text/csv; charset=utf-8", tables_csv),
@@ -42,59 +37,38 @@ def index(request):
 
 
 def _unit_and_period(request, level_slug: str, pk: int, log_action: LogAction):
+    """The unit (404 when unknown or out of scope) and the period asked for. A request refused for
+    its period is logged as denied: it was shown nothing."""
     level = LEVELS.get(level_slug)
     if level is None:
         raise Http404
-    unit = policy.dashboard_get(request, level.model, pk, log_action=log_action)
     form = PeriodForm(request.GET)
+    unit = policy.dashboard_get(request, level.model, pk, log_action=log_action, shown=form.is_valid())
     return level, unit, form
 
 
-def _context(level, unit, form):
-    context = {"level": level, "unit": unit, "form": form, "presets": period_choices(timezone.localdate())}
-    if form.is_valid():
-        period = form.cleaned_data["period"]
-        context.update(period=period, dashboard=dashboard_for(level=level, unit=unit, period=period))
-    return context
-
-
-def _tables(dashboard, period) -> list:
-    child = dashboard.child_level
-    child_urls = {
-        c.pk: f"{reverse('dashboards:dashboard', kwargs={'level': child.slug, 'pk': c.pk})}?{period.query}"
-        for c in (dashboard.children if child else [])
+def _context(level, unit, form, state) -> dict:
+    return {
+        "level": level,
+        "unit": unit,
+        "form": form,
+        "presets": period_choices(timezone.localdate()),
+        "period": form.cleaned_data["period"] if form.is_valid() else None,
+        "refreshed_at": state.refreshed_at,
+        "k": settings.HLT_STATS_MIN_COUNT,
     }
-    return dashboard_tables(dashboard, child_urls)
-
-
-def _figures(context) -> str:
-    """The page's figures as HTML, rendered once per dashboard and language: the same until the
-    summary is refreshed, and the largest part of a page's time on a big municipality."""
-    dashboard, period = context["dashboard"], context["period"]
-    key = f"{dashboard.cache_key}-{get_language()}"
-    html = cache.get(key)
-    if html is None:
-        tables = _tables(dashboard, period)
-        share = feedback_share(dashboard, TOTAL)
-        html = render_to_string(
-            "dashboards/_figures.html",
-            {
-                **context,
-                "tables": tables,
-                "promise": promise(share, dashboard.cell(TOTAL, "feedback_due")),
-            },
-        )
-        cache.set(key, html, settings.HLT_STATS_CACHE_SECONDS)
-    return mark_safe(html)  # noqa: S308 - our own template's output, escaped when it was rendered
 
 
 @login_required
 def dashboard(request, level, pk):
     level, unit, form = _unit_and_period(request, level, pk, LogAction.VIEW)
-    context = _context(level, unit, form)
-    if form.is_valid():
-        context["figures"] = _figures(context)
-    return render(request, "dashboards/dashboard.html", context, status=200 if form.is_valid() else 400)
+    state = summary_state()
+    context = _context(level, unit, form, state)
+    if not form.is_valid():
+        return render(request, "dashboards/dashboard.html", context, status=400)
+    note_visit(level, unit)
+    context["figures"] = figures_html(level, unit, context["period"], state)
+    return render(request, "dashboards/dashboard.html", context)
 
 
 @login_required
@@ -102,13 +76,14 @@ def export(request, level, pk, fmt):
     if fmt not in EXPORTS:
         raise Http404
     level, unit, form = _unit_and_period(request, level, pk, LogAction.EXPORT)
-    context = _context(level, unit, form)
+    state = summary_state()
+    context = _context(level, unit, form, state)
     if not form.is_valid():
         return render(request, "dashboards/dashboard.html", context, status=400)
+    period = context["period"]
     content_type, write = EXPORTS[fmt]
-    title = f"{unit.name}, {context['period'].label}"
-    tables = _tables(context["dashboard"], context["period"])
-    response = HttpResponse(write(title, tables), content_type=content_type)
-    filename = f"hlt-{slugify(unit.name)}-{context['period'].first:%Y-%m}-{context['period'].last:%Y-%m}.{fmt}"
+    tables = tables_of(dashboard_for(level=level, unit=unit, period=period, state=state))
+    response = HttpResponse(write(f"{unit.name}, {period.label}", tables), content_type=content_type)
+    filename = f"hlt-{slugify(unit.name)}-{period.first:%Y-%m}-{period.last:%Y-%m}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -113,6 +113,11 @@ TEMPLATES = [
 DB_CONN_MAX_AGE = env_int("DB_CONN_MAX_AGE", 600)
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=DB_CONN_MAX_AGE, conn_health_checks=True)}
+    # A request's queries are short: starting parallel workers costs them more (several ms) than it
+    # saves, and takes the cores other requests need. Batch jobs turn them on for their transaction
+    # (dashboards.services). Blank it for a connection pooler that refuses startup options.
+    if options := env_str("DB_OPTIONS", "-c max_parallel_workers_per_gather=0"):
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = options
 else:
     DATABASES = {
         "default": {
@@ -286,6 +291,9 @@ HLT_FEEDBACK_WARNING_PERCENT = env_int("HLT_FEEDBACK_WARNING_PERCENT", 75)
 HLT_STATS_REFRESH_MONTHS = env_int("HLT_STATS_REFRESH_MONTHS", 3)
 # A computed dashboard is kept this long, at most until the next refresh changes the figures.
 HLT_STATS_CACHE_SECONDS = env_int("HLT_STATS_CACHE_SECONDS", 600)
+# After each refresh, the dashboards opened in this many last days are computed again for their
+# default period, so that their first visitor after the refresh is served from the cache.
+HLT_STATS_PREPARE_DAYS = env_int("HLT_STATS_PREPARE_DAYS", 7)
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST")

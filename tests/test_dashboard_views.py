@@ -13,12 +13,16 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from access.models import AccessLogEntry, LogAction, Outcome
 from cases.models import Case, CaseStatus, ClosureReason
+from dashboards.periods import Period
+from dashboards.selectors import LEVELS, dashboard_key, summary_state
 from dashboards.services import summary_refresh
+from dashboards.tasks import summary_refresh_task
 from tests.factories import (
     AreaFactory,
     CaseFactory,
@@ -409,6 +413,9 @@ def test_it_refuses_a_bad_period_with_a_message_and_no_figures(
     assert message in body
     assert 'id="table-' not in body
     assert "Download CSV" not in body
+    # And the log says nothing was shown or exported
+    entry = entries(process_leader).get()
+    assert (entry.action, entry.outcome) == (LogAction.EXPORT if fmt else LogAction.VIEW, Outcome.DENIED)
 
 
 def test_it_accepts_a_period_of_exactly_sixty_months(client, process_leader, team):
@@ -668,6 +675,27 @@ def test_it_serves_a_dashboard_again_from_the_cache_until_the_summary_is_refresh
     summary_refresh()
     with django_assert_num_queries(CACHED_DASHBOARD_QUERIES + 6):
         client.get(url("kommun", municipality))
+
+
+def test_it_prepares_the_dashboards_opened_lately_after_each_refresh(client, django_assert_num_queries):
+    # Given a municipality's dashboard opened once, and another municipality's never
+    municipality = _municipality_of(1)
+    unopened = MunicipalityFactory(name="Piteå", code="2581")
+    client.force_login(ScopeFactory(municipality=municipality).user)
+    client.get(url("kommun", municipality))
+
+    # When beat's refresh task runs, replacing the figures
+    summary_refresh_task()
+
+    # Then the first view after it is served from the cache, in either language
+    with django_assert_num_queries(CACHED_DASHBOARD_QUERIES):
+        client.get(url("kommun", municipality))
+    with django_assert_num_queries(CACHED_DASHBOARD_QUERIES), translation.override("sv"):
+        client.get(url("kommun", municipality), HTTP_ACCEPT_LANGUAGE="sv")
+    # And the dashboard nobody opened was not computed
+    state, period = summary_state(), Period.last_twelve_months(timezone.localdate())
+    assert cache.get(dashboard_key(LEVELS["kommun"], unopened, period, state)) is None
+    assert cache.get(dashboard_key(LEVELS["kommun"], municipality, period, state)) is not None
 
 
 def test_it_caches_the_figures_per_language(client):
