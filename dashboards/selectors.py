@@ -62,8 +62,6 @@ class Dashboard:
     cells: dict = field(default_factory=dict)
     lead_times: dict = field(default_factory=dict)  # group -> (median, 90th percentile)
     categories: dict = field(default_factory=dict)  # dimension -> [(key, label)]
-    refreshed_at: datetime.datetime | None = None
-    cache_key: str = ""
 
     @property
     def child_level(self) -> Level | None:
@@ -259,6 +257,5 @@ def dashboard_for(*, level: Level, unit: Model, period: Period, state: SummarySt
         _read_lead_times(dashboard)
         _read_breakdowns(dashboard)
         _fill_and_suppress(dashboard)
-        dashboard.refreshed_at, dashboard.cache_key = state.refreshed_at, key
         cache.set(key, dashboard, settings.HLT_STATS_CACHE_SECONDS)
     return dashboard
