@@ -11,8 +11,11 @@ either way.
 
 Cases: a member of the case's team sees it while the guardians' consent is in force; before that,
 and after a withdrawal or expiry, only the initiator and the team's coordinator do. Leaving the team
-ends access. A protected child's or adult's address, contacts and school are shown only to users
-named on the case.
+ends access. After a withdrawal or expiry (until consent is in force again) they see only what
+winding the case up needs (`WIND_UP_ACTIONS`): every other surface is refused. A protected child's
+or adult's address, contacts and identity number, and the child's school and health centre when
+anyone of the case is protected, are shown and changed only by users named on the case. What was
+registered under a case (its adults, the child's school and language) is reached only through it.
 
 Meetings: the team's members see them (the agenda names children, and every case on it has consent
 in force); the coordinator manages them (agenda order and lock, minutes, moving, cancelling).
@@ -26,7 +29,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from access.log import log_access, object_type_of
+from access.log import log_access, log_children_listed, object_type_of
 from access.models import LogAction, Outcome
 from cases.models import Case, CaseNamedUser
 from meetings.models import Meeting
@@ -49,6 +52,12 @@ VIEW_PROTECTED = "view_protected"  # a protected person's address, contacts and 
 EDIT_CHILD = "edit_child"  # correct the child's details, which for a protected child shows their school
 COORDINATE = "coordinate"  # consent exceptions, naming users on a case
 CLOSE = "close"
+VIEW_STATUS = "view_status"  # the case page, as far as winding up after a withdrawal needs
+RECORD_CONSENT = "record_consent"  # record or withdraw consent, print a consent form
+END_DEADLINE = "end_deadline"  # record the feedback owed, cancel a follow-up: what closing needs first
+# What the initiator and the coordinator may still do once consent is withdrawn or has expired:
+# see the case's status and consents, record consent again, close the case.
+WIND_UP_ACTIONS = frozenset({VIEW_STATUS, RECORD_CONSENT, END_DEADLINE, CLOSE})
 
 
 @dataclass(frozen=True)
@@ -112,13 +121,25 @@ def _is_named(user, case: Case) -> bool:
     return cache[case.pk]
 
 
+def in_wind_up(case: Case, *, today=None) -> bool:
+    """Whether the case's consent was withdrawn or has expired and is not in force again. The end
+    date is compared with today, so access narrows at midnight even before the expiry sweep runs."""
+    today = today or timezone.localdate()
+    until = case.consent_in_force_until
+    if until is not None and until >= today:
+        return False
+    return case.consent_lapsed or until is not None
+
+
 def _case_permits(user, action: str, case: Case) -> bool:
-    if action in (VIEW, EDIT):
+    if in_wind_up(case) and action not in WIND_UP_ACTIONS:
+        return False
+    if action in (VIEW, EDIT, VIEW_STATUS, RECORD_CONSENT, END_DEADLINE):
         return True
     if action == VIEW_PROTECTED:
         return _is_named(user, case)
     if action == EDIT_CHILD:
-        return not case.child.is_protected or _is_named(user, case)
+        return not case.has_protected_person or _is_named(user, case)
     membership = _membership(user, case.team_id)
     is_coordinator = membership is not None and membership.role == Role.COORDINATOR
     if action == COORDINATE:
@@ -218,8 +239,35 @@ def get_for_user(request, model_or_queryset, pk, *, action: str = VIEW, log_acti
     return obj
 
 
-def log_list(request, model: type[Model]) -> None:
-    """Record that a list of `model` objects was shown (one entry per page, not per row)."""
+def get_part(request, queryset: QuerySet, pk, *, log_action: LogAction = LogAction.VIEW):
+    """One object that belongs to an object `get_for_user` has returned (a case's adult, consent,
+    intervention; a meeting's agenda item): `queryset` is already limited to its parent. Another
+    parent's id answers 404 and is logged as denied, naming what was asked for and, where it
+    belongs to a case, that case's child, so the child's log extract shows the attempt."""
+    obj = queryset.filter(pk=pk).first()
+    if obj is not None:
+        return obj
+    model = queryset.model
+    child_id = None
+    if any(field.name == "case" for field in model._meta.get_fields()):
+        child_id = model._default_manager.filter(pk=pk).values_list("case__child_id", flat=True).first()
+    log_access(
+        request,
+        action=log_action,
+        outcome=Outcome.DENIED,
+        object_type=object_type_of(model),
+        object_id=pk,
+        child_id=child_id,
+    )
+    raise Http404
+
+
+def log_list(request, model: type[Model], objects=()) -> None:
+    """Record that a list of `model` objects was shown. A list of cases names children: one entry
+    per child it names (in one insert), so each child's log extract shows who saw them listed."""
+    if model is Case:
+        log_children_listed(request, [case.child_id for case in objects])
+        return
     log_access(request, action=LogAction.LIST, outcome=Outcome.ALLOWED, object_type=object_type_of(model))
 
 

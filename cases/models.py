@@ -62,6 +62,12 @@ class Protectable(models.Model):
 
 
 class Child(Protectable):
+    """The child's identity, the one row every case of the child shares: the identity number (the
+    duplicate check), the name and date of birth that go with it, and protected identity, which must
+    protect the child on every case. Everything else about the child and the family (school, health
+    centre, language, guardians and other adults) is registered under a case and belongs to it.
+    """
+
     identity_type = models.CharField(_("identity type"), max_length=20, choices=IdentityType.choices)
     # Personnummer and samordningsnummer as 12 digits; a reservnummer as normalised text.
     identity_number = models.CharField(_("identity number"), max_length=20)
@@ -71,28 +77,6 @@ class Child(Protectable):
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     birth_date = models.DateField(_("date of birth"))
-    school_unit = models.ForeignKey(
-        Unit,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        limit_choices_to={"kind__in": [UnitKind.PRESCHOOL, UnitKind.SCHOOL]},
-        verbose_name=_("preschool or school"),
-    )
-    health_centre = models.ForeignKey(
-        Unit,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        limit_choices_to={"kind__in": [UnitKind.HEALTH_CENTRE, UnitKind.CHILD_HEALTH]},
-        verbose_name=_("listed at health centre"),
-    )
-    letter_language = models.CharField(
-        _("language for letters"), max_length=5, choices=Language.choices, default=Language.SWEDISH
-    )
-    interpreter_needed = models.BooleanField(_("the family needs an interpreter"), default=False)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
 
     class Meta:
@@ -137,12 +121,14 @@ class Relation(models.TextChoices):
 
 
 class Adult(Protectable):
-    """A guardian (vårdnadshavare) or another adult close to the child.
+    """A guardian (vårdnadshavare) or another adult close to the child, as registered under one case.
 
     Only guardians consent; a parent without custody can be recorded and has no say in consent.
+    The adult belongs to the case that registered them: another case of the same child starts
+    without them (`cases.services.case_carry_over` copies them, explicitly and logged).
     """
 
-    child = models.ForeignKey(Child, models.CASCADE, related_name="adults", verbose_name=_("child"))
+    case = models.ForeignKey("Case", models.CASCADE, related_name="adults", verbose_name=_("HLT case"))
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     identity_number = models.CharField(_("identity number"), max_length=20, blank=True)
@@ -229,6 +215,29 @@ class Case(models.Model):
         blank=True,
         help_text=_("As far as the child's age and maturity allow."),
     )
+    # What the initiator registered about the child for this case: other cases of the child do not see it.
+    school_unit = models.ForeignKey(
+        Unit,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind__in": [UnitKind.PRESCHOOL, UnitKind.SCHOOL]},
+        verbose_name=_("preschool or school"),
+    )
+    health_centre = models.ForeignKey(
+        Unit,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind__in": [UnitKind.HEALTH_CENTRE, UnitKind.CHILD_HEALTH]},
+        verbose_name=_("listed at health centre"),
+    )
+    letter_language = models.CharField(
+        _("language for letters"), max_length=5, choices=Language.choices, default=Language.SWEDISH
+    )
+    interpreter_needed = models.BooleanField(_("the family needs an interpreter"), default=False)
     listed_in_area = models.BooleanField(_("listed at a health centre of the team's area"), default=False)
     in_municipal_school = models.BooleanField(_("in municipal preschool or school"), default=False)
     eligibility_exception = models.CharField(
@@ -245,6 +254,9 @@ class Case(models.Model):
     # compares it with today, so access ends at midnight even before the expiry sweep has run.
     consent_in_force_until = models.DateField(_("consent in force until"), null=True, blank=True)
     # The end date whose reminder has gone out: the expiry sweep claims a reminder by setting it.
+    # Set when a consent of the case was withdrawn or expired and nothing has put it in force again:
+    # the initiator and the coordinator then see only what they need to wind the case up.
+    consent_lapsed = models.BooleanField(_("consent withdrawn or expired"), default=False, editable=False)
     consent_reminder_for = models.DateField(_("reminded of the end date"), null=True, blank=True, editable=False)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     closure_reason = models.CharField(_("reason for closing"), max_length=20, choices=ClosureReason.choices, blank=True)
@@ -330,6 +342,13 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status != CaseStatus.CLOSED
+
+    @property
+    def has_protected_person(self) -> bool:
+        """Whether the child or an adult of this case has protected identity: then the child's school
+        and health centre point to where a protected person lives, and are protected details too.
+        Reads prefetched `adults` when the caller has them."""
+        return self.child.is_protected or any(adult.is_protected for adult in self.adults.all())
 
 
 class CaseNamedUser(models.Model):

@@ -26,6 +26,8 @@ EVENT_LABELS = {
     "case.status": _("Status changed"),
     "case.name_user": _("User named on the case"),
     "case.unname_user": _("User no longer named on the case"),
+    "case.carry_over_in": _("Registrations carried over from another case of the child"),
+    "case.carry_over_out": _("Registrations carried over into another case of the child"),
     "child.update": _("The child's details changed"),
     "adult.add": _("Adult registered"),
     "adult.update": _("Adult's details changed"),
@@ -93,9 +95,9 @@ def case_for_page() -> QuerySet[Case]:
     """What the case page shows in one go: child, adults, consents with parties, exceptions,
     timeline, named users, agenda items. The policy picks the case."""
     return Case.objects.select_related(
-        "child__school_unit", "child__health_centre", "team__area", "initiator", "initiator_unit"
+        "child", "school_unit", "health_centre", "team__area", "initiator", "initiator_unit"
     ).prefetch_related(
-        Prefetch("child__adults", queryset=Adult.objects.order_by("-is_guardian", "last_name", "first_name", "pk")),
+        Prefetch("adults", queryset=Adult.objects.order_by("-is_guardian", "last_name", "first_name", "pk")),
         Prefetch(
             "consents",
             queryset=Consent.objects.select_related("adult", "recorded_by", "withdrawal_recorded_by").prefetch_related(
@@ -122,6 +124,17 @@ def case_plain() -> QuerySet[Case]:
     return Case.objects.select_related("child", "team__area")
 
 
+def carry_over_sources(user, case: Case) -> list[Case]:
+    """The child's other cases whose registrations `user` may carry into `case`: cases the policy
+    lets them see in full (consent in force, or before any consent), newest first."""
+    others = policy.visible(user, Case).filter(child_id=case.child_id).exclude(pk=case.pk).select_related("team")
+    return [
+        other
+        for other in others.order_by("-initiated_on", "-created_at")
+        if policy.VIEW in policy.permitted_actions(user, other, [policy.VIEW])
+    ]
+
+
 @dataclass
 class TimelineEntry:
     occurred_at: datetime
@@ -132,7 +145,7 @@ class TimelineEntry:
 
 def timeline(case: Case, *, people: dict[int, str]) -> list[TimelineEntry]:
     """The case's events newest first, in words. `people` maps user ids to names (one query)."""
-    adults = {adult.pk: adult.full_name for adult in case.child.adults.all()}
+    adults = {adult.pk: adult.full_name for adult in case.adults.all()}
     entries = []
     for event in case.events.all():
         details = event.details

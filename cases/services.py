@@ -44,7 +44,9 @@ MAX_AGE = 17
 
 @dataclass(frozen=True)
 class ChildDetails:
-    """What is registered about a child the register has not seen before."""
+    """What the initiator registers about the child. The name, protected identity and (for a
+    reserve number) the date of birth make the child's shared row when the register has not seen
+    the child; the rest belongs to the new case."""
 
     first_name: str
     last_name: str
@@ -93,39 +95,45 @@ def _child_create(*, identity: Identity, reserve_issuer: str, details: ChildDeta
                 last_name=details.last_name.strip(),
                 birth_date=birth_date,
                 protection=details.protection,
-                school_unit=details.school_unit,
-                health_centre=details.health_centre,
-                letter_language=details.letter_language,
-                interpreter_needed=details.interpreter_needed,
             )
     except IntegrityError:
         raise ValidationError(_("A child with this identity number was registered just now. Search again.")) from None
 
 
-CHILD_FIELDS = [
-    "first_name",
-    "last_name",
-    "protection",
-    "school_unit",
-    "health_centre",
-    "letter_language",
-    "interpreter_needed",
-]
+# The child's shared row (the identity) and what the case registered about the child.
+IDENTITY_FIELDS = ["first_name", "last_name", "protection"]
+CASE_CHILD_FIELDS = ["school_unit", "health_centre", "letter_language", "interpreter_needed"]
+CHILD_FIELDS = IDENTITY_FIELDS + CASE_CHILD_FIELDS
+
+_PROTECTION_ORDER = list(ProtectionLevel.values)
+
+
+def _stronger_protection(registered: str, given: str) -> str:
+    """Protected identity only ever grows from what a new case says: a case cannot lift it."""
+    return max(registered, given, key=_PROTECTION_ORDER.index)
 
 
 @transaction.atomic
 def child_update(*, case: Case, actor, **fields) -> Child:
-    """Correct what is registered about the case's child, for example a new school or protected
-    identity. The identity number and birth date stay: a wrong number means a different child."""
+    """Correct what is registered about the case's child: the name and protected identity on the
+    child's shared row (a correction holds for every case of the child), the school, health centre
+    and language on this case alone. The identity number and birth date stay: a wrong number means
+    a different child."""
     case_require_open(case)
     child = Child.objects.select_for_update().get(pk=case.child_id)
-    changed = sorted(name for name in CHILD_FIELDS if name in fields and getattr(child, name) != fields[name])
-    for name in changed:
-        setattr(child, name, fields[name])
-    child.full_clean()
-    child.save()
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    changed = []
+    for row, names in ((child, IDENTITY_FIELDS), (locked, CASE_CHILD_FIELDS)):
+        for name in names:
+            if name in fields and getattr(row, name) != fields[name]:
+                setattr(row, name, fields[name])
+                changed.append(name)
+        row.full_clean(validate_unique=False, validate_constraints=False)
+        row.save()
     if changed:
-        case_event_record(case=case, actor=actor, action="child.update", fields=changed)
+        case_event_record(case=case, actor=actor, action="child.update", fields=sorted(changed))
+    for name in CASE_CHILD_FIELDS:
+        setattr(case, name, getattr(locked, name))
     case.child = child
     return child
 
@@ -146,7 +154,7 @@ def case_start(
     initiator_unit: Unit,
     identity: Identity,
     reserve_issuer: str = "",
-    child_details: ChildDetails | None,
+    child_details: ChildDetails,
     reason_health: bool,
     reason_learning: bool,
     reason_safety: bool,
@@ -161,7 +169,8 @@ def case_start(
     Uses the registered child with this identity, or registers one from `child_details` (the
     duplicate check: one child per identity number, one open case per child and team). The child
     must meet the eligibility criteria (listed at a health centre of the team's area, in municipal
-    preschool or school) or the exception must be explained. The initiator is named on the case.
+    preschool or school) or the exception must be explained. The case starts with nothing from the
+    child's other cases, and nobody is named on it.
     """
     membership = TeamMembership.objects.filter(user=initiator, team=team).first()
     if membership is None:
@@ -169,26 +178,27 @@ def case_start(
     if not (reason_health or reason_learning or reason_safety):
         raise ValidationError({"reasons": _("Choose at least one of Health, Learning and Safety.")})
 
+    details = child_details
     child = child_find(identity=identity, reserve_issuer=reserve_issuer)
     if child is None:
-        if child_details is None:
-            raise ValidationError(_("The child is not registered: fill in the child's details."))
-        child = _child_create(
-            identity=identity, reserve_issuer=reserve_issuer.strip(), details=child_details, today=today
-        )
+        child = _child_create(identity=identity, reserve_issuer=reserve_issuer.strip(), details=details, today=today)
     elif _age_on(child.birth_date, today) > MAX_AGE:
         raise ValidationError(
             _("HLT is for children and young people up to %(max)s years; this person is %(age)s.")
             % {"max": MAX_AGE, "age": _age_on(child.birth_date, today)}
         )
+    elif details.protection != child.protection:
+        # The shared row keeps the name it was registered with; protection is only ever raised.
+        Child.objects.filter(pk=child.pk).update(protection=_stronger_protection(child.protection, details.protection))
+        child.refresh_from_db(fields=["protection"])
     if Case.objects.filter(child=child, team=team).exclude(status=CaseStatus.CLOSED).exists():
         raise ValidationError(_("The child already has an open HLT case in this team."))
 
     area = team.area
     area_units = set(area.all_units().values_list("pk", flat=True))
-    listed_in_area = child.health_centre_id is not None and child.health_centre_id in area_units
-    in_municipal_school = child.school_unit_id is not None and (
-        Unit.objects.filter(pk=child.school_unit_id, principal_type=PrincipalType.MUNICIPALITY).exists()
+    listed_in_area = details.health_centre is not None and details.health_centre.pk in area_units
+    in_municipal_school = (
+        details.school_unit is not None and details.school_unit.principal_type == PrincipalType.MUNICIPALITY
     )
     exception = eligibility_exception.strip()
     if not (listed_in_area and in_municipal_school) and not exception:
@@ -215,13 +225,18 @@ def case_start(
                 reason_description=reason_description.strip(),
                 family_view=family_view.strip(),
                 child_view=child_view.strip(),
+                school_unit=details.school_unit,
+                health_centre=details.health_centre,
+                letter_language=details.letter_language,
+                interpreter_needed=details.interpreter_needed,
                 listed_in_area=listed_in_area,
                 in_municipal_school=in_municipal_school,
                 eligibility_exception="" if listed_in_area and in_municipal_school else exception,
             )
     except IntegrityError:
         raise ValidationError(_("The child already has an open HLT case in this team.")) from None
-    CaseNamedUser.objects.create(case=case, user=initiator, added_by=initiator)
+    # Nobody is named by starting a case: a protected person's details are for the users the
+    # coordinator names, or anyone could become "named" on a protected child by starting a case.
     case_event_record(case=case, actor=initiator, action="case.start", team_id=team.pk)
     if exception and not case.is_eligible:
         case_event_record(case=case, actor=initiator, action="case.eligibility_exception")
@@ -332,9 +347,7 @@ def case_name_user(*, case: Case, actor, user) -> CaseNamedUser:
 
 @transaction.atomic
 def case_unname_user(*, case: Case, actor, user) -> None:
-    """Take a user's name off the case; the initiator stays named."""
-    if user.pk == case.initiator_id:
-        raise ValidationError(_("The person who started the case cannot be removed from it."))
+    """Take a user's name off the case."""
     deleted, _rows = CaseNamedUser.objects.filter(case=case, user=user).delete()
     if deleted:
         case_event_record(case=case, actor=actor, action="case.unname_user", user_id=user.pk)

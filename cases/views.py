@@ -17,10 +17,20 @@ from access.log import log_access
 from access.models import LogAction, Outcome
 from cases.forms import CaseCloseForm, CaseFilterForm, CaseStartForm, ChildForm, IdentitySearchForm, NameUserForm
 from cases.identity import Identity, IdentityType, parse_national_id
-from cases.models import Case, Child
-from cases.selectors import case_for_page, case_list, case_plain, people_named_in, team_members, teams_of, timeline
+from cases.models import Case
+from cases.selectors import (
+    carry_over_sources,
+    case_for_page,
+    case_list,
+    case_plain,
+    people_named_in,
+    team_members,
+    teams_of,
+    timeline,
+)
 from cases.services import (
     CHILD_FIELDS,
+    IDENTITY_FIELDS,
     ChildDetails,
     case_close,
     case_name_user,
@@ -52,7 +62,7 @@ def case_list_view(request):
     )
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("sida"))
     if page.object_list:
-        policy.log_list(request, Case)
+        policy.log_list(request, Case, page.object_list)
     query = request.GET.copy()
     query.pop("sida", None)
     return render(request, "cases/case_list.html", {"form": form, "page": page, "query": query.urlencode()})
@@ -73,6 +83,8 @@ def case_new(request):
     if request.method == "POST" and form.is_valid():
         identity: Identity = form.cleaned_data["identity"]
         issuer = form.cleaned_data.get("reserve_issuer", "").strip()
+        # Logged with the child's internal id when the register knows the number, but the answer is the
+        # same either way: a search tells the user nothing about children they may not see.
         child = child_find(identity=identity, reserve_issuer=issuer)
         log_access(
             request,
@@ -104,11 +116,11 @@ def case_new_details(request):
         messages.info(request, _("Start by searching for the child's identity number."))
         return redirect("cases:new")
     identity, issuer = found
-    child: Child | None = child_find(identity=identity, reserve_issuer=issuer)
     data = request.POST if request.method == "POST" else None
     case_form = CaseStartForm(data, user=request.user)
-    child_form = None if child else ChildForm(data, user=request.user, identity_type=identity.type)
-    if data is not None and case_form.is_valid() and (child_form is None or child_form.is_valid()):
+    # The same form whether or not the register knows the child: the page tells nobody that it does.
+    child_form = ChildForm(data, user=request.user, identity_type=identity.type)
+    if data is not None and case_form.is_valid() and child_form.is_valid():
         try:
             case = case_start(
                 initiator=request.user,
@@ -116,7 +128,7 @@ def case_new_details(request):
                 initiator_unit=case_form.cleaned_data["initiator_unit"],
                 identity=_with_birth_date(identity),
                 reserve_issuer=issuer,
-                child_details=ChildDetails(**child_form.cleaned_data) if child_form else None,
+                child_details=ChildDetails(**child_form.cleaned_data),
                 reason_health="health" in case_form.cleaned_data["reasons"],
                 reason_learning="learning" in case_form.cleaned_data["reasons"],
                 reason_safety="safety" in case_form.cleaned_data["reasons"],
@@ -127,7 +139,7 @@ def case_new_details(request):
                 today=timezone.localdate(),
             )
         except ValidationError as error:
-            add_service_errors(child_form if child_form and _is_child_error(error) else case_form, error)
+            add_service_errors(child_form if _is_child_error(error) else case_form, error)
         else:
             del request.session[SESSION_KEY]
             log_access(request, action=LogAction.CREATE, outcome=Outcome.ALLOWED, obj=case, child_id=case.child_id)
@@ -139,7 +151,7 @@ def case_new_details(request):
     return render(
         request,
         "cases/case_new_details.html",
-        {"case_form": case_form, "child_form": child_form, "child": child, "identity": identity},
+        {"case_form": case_form, "child_form": child_form, "identity": identity},
     )
 
 
@@ -156,33 +168,40 @@ def _is_child_error(error: ValidationError) -> bool:
 
 @login_required
 def case_detail(request, case_id):
-    """The case: child, adults, consent and why it is or is not in force, and the timeline."""
-    case = policy.get_for_user(request, case_for_page(), case_id)
+    """The case: child, adults, consent and why it is or is not in force, and the timeline. After a
+    withdrawal or expiry, only what winding the case up needs (the policy's `WIND_UP_ACTIONS`)."""
+    case = policy.get_for_user(request, case_for_page(), case_id, action=policy.VIEW_STATUS)
     today = timezone.localdate()
     actions = policy.permitted_actions(
-        request.user, case, [policy.VIEW_PROTECTED, policy.COORDINATE, policy.CLOSE, policy.EDIT]
+        request.user,
+        case,
+        [policy.VIEW, policy.VIEW_PROTECTED, policy.COORDINATE, policy.CLOSE, policy.EDIT, policy.RECORD_CONSENT],
     )
     context = _detail_context(case, actions, today)
-    # The one visible plan: who does what and by when (interventions, follow-ups, deadlines, the SIP).
-    context["plan"] = plan_for_case(case)
-    context["sip"] = sip_for_case(case)
+    if context["full"]:
+        # The one visible plan: who does what and by when (interventions, follow-ups, deadlines, the SIP).
+        context["plan"] = plan_for_case(case)
+        context["sip"] = sip_for_case(case)
+        context["carry_over_sources"] = carry_over_sources(request.user, case) if context["can_edit"] else []
     return render(request, "cases/case_detail.html", context)
 
 
 def _detail_context(case: Case, actions: set[str], today: date) -> dict:
     may_see_protected = policy.VIEW_PROTECTED in actions
-    adults = list(case.child.adults.all())
+    adults = list(case.adults.all())
     for adult in adults:
         adult.details_hidden = (case.child.is_protected or adult.is_protected) and not may_see_protected
     return {
         "case": case,
         "child": case.child,
         "adults": adults,
+        "full": policy.VIEW in actions,
+        "can_record_consent": policy.RECORD_CONSENT in actions and case.is_open,
         "state": consent_state(case, today=today),
         "consents": sorted(case.consents.all(), key=lambda c: (c.recorded_at, c.pk), reverse=True),
         "exceptions": list(case.consent_exceptions.all()),
         "timeline": timeline(case, people=people_named_in(case)),
-        "child_details_hidden": case.child.is_protected and not may_see_protected,
+        "child_details_hidden": case.has_protected_person and not may_see_protected,
         "can_edit": policy.EDIT in actions and case.is_open,
         "can_coordinate": policy.COORDINATE in actions and case.is_open,
         "can_close": policy.CLOSE in actions and case.is_open,
@@ -193,12 +212,12 @@ def _detail_context(case: Case, actions: set[str], today: date) -> dict:
 
 @login_required
 def child_edit(request, case_id):
-    """Correct the child's details. A protected child's school and health centre are shown only to
-    users named on the case, so only they may edit them."""
+    """Correct the child's details. When anyone of the case has protected identity, the child's
+    school and health centre are shown only to users named on the case, so only they may edit them."""
     log_action = LogAction.UPDATE if request.method == "POST" else LogAction.VIEW
     case = policy.get_for_user(request, case_plain(), case_id, action=policy.EDIT_CHILD, log_action=log_action)
     child = case.child
-    initial = {name: getattr(child, name) for name in CHILD_FIELDS}
+    initial = {name: getattr(child if name in IDENTITY_FIELDS else case, name) for name in CHILD_FIELDS}
     form = ChildForm(request.POST or None, initial=initial, user=request.user, identity_type=None)
     if request.method == "POST" and form.is_valid():
         try:

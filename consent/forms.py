@@ -18,8 +18,13 @@ class AdultForm(forms.ModelForm):
         fields = ADULT_FIELDS
         help_texts = {"identity_number": _("Optional: personal identity number or co-ordination number.")}
 
+    def __init__(self, *args, hidden_fields=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in hidden_fields:
+            del self.fields[name]
+
     def clean_identity_number(self):
-        raw = self.cleaned_data["identity_number"].strip()
+        raw = self.cleaned_data.get("identity_number", "").strip()
         if not raw:
             return ""
         return parse_national_id(raw, today=timezone.localdate()).number

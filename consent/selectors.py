@@ -40,6 +40,15 @@ class ConsentState:
     child_expired: bool = False
 
     @property
+    def lapsed(self) -> bool:
+        """Someone withdrew, or a consent ended: the family's yes no longer stands."""
+        return (
+            any(g.state in (GuardianState.WITHDRAWN, GuardianState.EXPIRED) for g in self.guardians)
+            or self.child_withdrew
+            or self.child_expired
+        )
+
+    @property
     def missing(self) -> list[GuardianStatus]:
         return [g for g in self.guardians if g.state not in (GuardianState.CONSENTED, GuardianState.EXCEPTED)]
 
@@ -54,9 +63,9 @@ def consent_state(case: Case, *, today: date, purpose: str = Purpose.HLT) -> Con
     nothing has expired; it lasts until the earliest last day among the standing consents.
 
     Only each person's latest consent counts, so a guardian who withdrew can consent again. Reads
-    prefetched `child.adults`, `consents` and `consent_exceptions` when the caller has them.
+    prefetched `adults`, `consents` and `consent_exceptions` when the caller has them.
     """
-    adults = [adult for adult in case.child.adults.all() if adult.is_guardian]
+    adults = [adult for adult in case.adults.all() if adult.is_guardian]
     consents = [c for c in case.consents.all() if c.purpose == purpose]
     exceptions = {e.adult_id: e for e in case.consent_exceptions.all() if e.purpose == purpose}
 

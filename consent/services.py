@@ -42,6 +42,18 @@ ADULT_FIELDS = [
 ]
 
 
+# What protected identity hides of an adult: where they live, how to reach them, who they are.
+PROTECTED_ADULT_FIELDS = ["identity_number", "street_address", "postal_code", "city", "phone", "email", "protection"]
+
+
+def adult_protected_fields(case: Case, adult: Adult, *, may_see_protected: bool) -> list[str]:
+    """The adult's fields a user who is not named on the case may neither see nor change: all of
+    `PROTECTED_ADULT_FIELDS` when the adult or the child has protected identity, else none."""
+    if may_see_protected or not (adult.is_protected or case.child.is_protected):
+        return []
+    return list(PROTECTED_ADULT_FIELDS)
+
+
 def _case_link(case: Case) -> str:
     return reverse("cases:detail", args=[case.pk])
 
@@ -62,14 +74,18 @@ def case_consent_refresh(*, case: Case, actor, today: date) -> Case:
     """
     locked = Case.objects.select_for_update().select_related("child").get(pk=case.pk)
     state = consent_state(locked, today=today)
-    if locked.consent_in_force_until != state.until and locked.is_open:
-        Case.objects.filter(pk=locked.pk).update(consent_in_force_until=state.until, updated_at=timezone.now())
-        locked.consent_in_force_until = state.until
+    lapsed = not state.in_force and state.lapsed
+    if (locked.consent_in_force_until, locked.consent_lapsed) != (state.until, lapsed) and locked.is_open:
+        Case.objects.filter(pk=locked.pk).update(
+            consent_in_force_until=state.until, consent_lapsed=lapsed, updated_at=timezone.now()
+        )
+        locked.consent_in_force_until, locked.consent_lapsed = state.until, lapsed
     if state.in_force and locked.status == CaseStatus.AWAITING_CONSENT:
         case_transition(case=locked, to=CaseStatus.READY, actor=actor)
     elif not state.in_force and locked.status in (CaseStatus.READY, CaseStatus.ON_AGENDA):
         case_transition(case=locked, to=CaseStatus.AWAITING_CONSENT, actor=actor)
     case.status, case.consent_in_force_until = locked.status, locked.consent_in_force_until
+    case.consent_lapsed = locked.consent_lapsed
     return locked
 
 
@@ -78,7 +94,7 @@ def adult_add(*, case: Case, actor, today: date, **fields) -> Adult:
     """Register a guardian or another adult of the case's child. A new guardian has not consented,
     so a case whose consent was in force waits for theirs."""
     case_require_open(case)
-    adult = Adult(child_id=case.child_id, **{name: fields[name] for name in ADULT_FIELDS if name in fields})
+    adult = Adult(case=case, **{name: fields[name] for name in ADULT_FIELDS if name in fields})
     adult.full_clean()
     adult.save()
     case_event_record(case=case, actor=actor, action="adult.add", adult_id=adult.pk, guardian=adult.is_guardian)
@@ -90,7 +106,7 @@ def adult_add(*, case: Case, actor, today: date, **fields) -> Adult:
 def adult_update(*, case: Case, adult: Adult, actor, today: date, **fields) -> Adult:
     """Change what is registered about an adult; a change of custody changes who must consent."""
     case_require_open(case)
-    if adult.child_id != case.child_id:
+    if adult.case_id != case.pk:
         raise ValidationError(_("The adult does not belong to this case."))
     was_guardian = adult.is_guardian
     for name in ADULT_FIELDS:
@@ -142,7 +158,7 @@ def consent_record(
     """
     case_require_open(case)
     errors = {}
-    if adult is not None and (adult.child_id != case.child_id or not adult.is_guardian):
+    if adult is not None and (adult.case_id != case.pk or not adult.is_guardian):
         errors["giver"] = _("Only the child's legal guardians (or the child) can consent.")
     if adult is None and not maturity_assessment.strip():
         errors["maturity_assessment"] = _("Describe why the child is mature enough to consent.")
@@ -245,7 +261,7 @@ def consent_exception_grant(*, case: Case, actor, adult: Adult, reason: str, tod
     case_require_open(case)
     if not TeamMembership.objects.filter(team_id=case.team_id, user=actor, role=Role.COORDINATOR).exists():
         raise ValidationError(_("Only the team's coordinator can approve an exception."))
-    if adult.child_id != case.child_id or not adult.is_guardian:
+    if adult.case_id != case.pk or not adult.is_guardian:
         raise ValidationError({"adult": _("Choose one of the child's guardians.")})
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the exception.")})

@@ -12,4 +12,5 @@ urlpatterns = [
     path("samtycke/undantag/", views.consent_exception, name="exception"),
     path("samtycke/<int:consent_id>/aterkalla/", views.consent_withdraw_view, name="withdraw"),
     path("samtycke/<int:consent_id>/dokument/", views.consent_document, name="document"),
+    path("hamta/<uuid:source_id>/", views.carry_over, name="carry_over"),
 ]

@@ -4,33 +4,38 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access import policy
 from access.models import LogAction
 from cases.models import Case
-from cases.selectors import case_plain
+from cases.selectors import case_for_page, case_plain
+from consent.carry_over import case_carry_over
 from consent.forms import AdultForm, ConsentForm, ExceptionForm, WithdrawForm
 from consent.models import Consent, Purpose
 from consent.pdf import consent_form_pdf
 from consent.services import (
     ADULT_FIELDS,
     adult_add,
+    adult_protected_fields,
     adult_update,
     consent_exception_grant,
     consent_record,
     consent_withdraw,
 )
-from hlt.forms import add_service_errors
+from hlt.forms import ConfirmForm, add_service_errors
 from hlt.views import form_page
+
+
+def _log_action(request) -> LogAction:
+    return LogAction.UPDATE if request.method == "POST" else LogAction.VIEW
 
 
 def _case(request, case_id, *, action=policy.EDIT) -> Case:
     """The case for a form page: showing the form is logged as a view, posting it as an update."""
-    log_action = LogAction.UPDATE if request.method == "POST" else LogAction.VIEW
-    return policy.get_for_user(request, case_plain(), case_id, action=action, log_action=log_action)
+    return policy.get_for_user(request, case_plain(), case_id, action=action, log_action=_log_action(request))
 
 
 @login_required
@@ -60,8 +65,13 @@ def adult_new(request, case_id):
 def adult_edit(request, case_id, adult_id: int):
     """Change what is registered about an adult (a change of custody changes who must consent)."""
     case = _case(request, case_id)
-    adult = get_object_or_404(case.child.adults, pk=adult_id)
-    form = AdultForm(request.POST or None, instance=adult)
+    adult = policy.get_part(request, case.adults.all(), adult_id, log_action=_log_action(request))
+    # A protected person's details are neither shown nor changed by users not named on the case:
+    # the form leaves them out, so they cannot be read from it or posted over (protection included).
+    hidden = adult_protected_fields(
+        case, adult, may_see_protected=policy.permits(request.user, policy.VIEW_PROTECTED, case)
+    )
+    form = AdultForm(request.POST or None, instance=adult, hidden_fields=hidden)
     if request.method == "POST" and form.is_valid():
         try:
             adult_update(
@@ -69,21 +79,30 @@ def adult_edit(request, case_id, adult_id: int):
                 adult=adult,
                 actor=request.user,
                 today=timezone.localdate(),
-                **{name: form.cleaned_data[name] for name in ADULT_FIELDS},
+                **{name: form.cleaned_data[name] for name in ADULT_FIELDS if name in form.fields},
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("The changes are saved."))
             return redirect("cases:detail", case.pk)
-    return form_page(request, case=case, form=form, title=_("Change an adult's details"), submit=_("Save"))
+    intro = (
+        _(
+            "This person's address, contact details and identity number are protected: only users named on "
+            "the case see and change them."
+        )
+        if hidden
+        else ""
+    )
+    return form_page(request, case=case, form=form, title=_("Change an adult's details"), intro=intro, submit=_("Save"))
 
 
 @login_required
 def consent_new(request, case_id):
     """Record a guardian's (or a mature child's) consent, with the signed form if there is one."""
-    case = _case(request, case_id)
-    guardians = case.child.adults.filter(is_guardian=True)
+    # Also after a withdrawal: the family may consent again.
+    case = _case(request, case_id, action=policy.RECORD_CONSENT)
+    guardians = case.adults.filter(is_guardian=True)
     # ?syfte=sip (the SIP page links here) ticks the SIP purpose; the form lets the user choose.
     purpose = Purpose.SIP if request.GET.get("syfte") == Purpose.SIP else Purpose.HLT
     form = ConsentForm(request.POST or None, request.FILES or None, case=case, guardians=guardians, purpose=purpose)
@@ -127,8 +146,13 @@ def consent_new(request, case_id):
 @login_required
 def consent_withdraw_view(request, case_id, consent_id: int):
     """Record a withdrawal: from now on the team no longer sees the case. Nothing is deleted."""
-    case = _case(request, case_id)
-    consent = get_object_or_404(Consent.objects.select_related("adult", "case"), case=case, pk=consent_id)
+    case = _case(request, case_id, action=policy.RECORD_CONSENT)
+    consent = policy.get_part(
+        request,
+        Consent.objects.select_related("adult", "case").filter(case=case),
+        consent_id,
+        log_action=_log_action(request),
+    )
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -149,7 +173,7 @@ def consent_withdraw_view(request, case_id, consent_id: int):
                 return redirect("cases:detail", case.pk)
             messages.success(request, _("The withdrawal is recorded. The team no longer sees the case."))
             # The initiator and the coordinator still see the case; anyone else has just lost it.
-            if policy.permits(request.user, policy.VIEW, case):
+            if policy.permits(request.user, policy.VIEW_STATUS, case):
                 return redirect("cases:detail", case.pk)
             return redirect("cases:list")
     giver = consent.adult.full_name if consent.adult else _("the child")
@@ -177,7 +201,7 @@ def consent_withdraw_view(request, case_id, consent_id: int):
 def consent_exception(request, case_id):
     """The coordinator approves going ahead without one guardian's consent, with a reason."""
     case = _case(request, case_id, action=policy.COORDINATE)
-    form = ExceptionForm(request.POST or None, guardians=case.child.adults.filter(is_guardian=True))
+    form = ExceptionForm(request.POST or None, guardians=case.adults.filter(is_guardian=True))
     if request.method == "POST" and form.is_valid():
         try:
             consent_exception_grant(
@@ -209,7 +233,7 @@ def consent_exception(request, case_id):
 def consent_document(request, case_id, consent_id: int):
     """The uploaded signed form, only through the access policy, never from a public URL."""
     case = policy.get_for_user(request, case_plain(), case_id, log_action=LogAction.EXPORT)
-    consent = get_object_or_404(Consent, case=case, pk=consent_id)
+    consent = policy.get_part(request, Consent.objects.filter(case=case), consent_id, log_action=LogAction.EXPORT)
     if not consent.document:
         raise Http404
     extension = consent.document.name.rsplit(".", 1)[-1]
@@ -226,10 +250,54 @@ def consent_document(request, case_id, consent_id: int):
 @login_required
 def consent_form_download(request, case_id, adult_id: int):
     """The pre-filled consent form for one guardian, as a print-ready PDF (logged as a print)."""
-    case = policy.get_for_user(request, case_plain(), case_id, log_action=LogAction.PRINT)
-    adult = get_object_or_404(case.child.adults, pk=adult_id, is_guardian=True)
+    # Also after a withdrawal: a new form is how the family consents again.
+    case = policy.get_for_user(request, case_plain(), case_id, action=policy.RECORD_CONSENT, log_action=LogAction.PRINT)
+    adult = policy.get_part(request, case.adults.filter(is_guardian=True), adult_id, log_action=LogAction.PRINT)
     # A protected person's address is never printed: the form may travel by post or lie on a desk.
     pdf = consent_form_pdf(case=case, guardian=adult, show_address=not (case.child.is_protected or adult.is_protected))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="samtyckesblankett-{case.reference}-{adult.pk}.pdf"'
     return response
+
+
+@login_required
+def carry_over(request, case_id, source_id):
+    """Carry what another case of the child registered into this one: shown as a confirmation,
+    done on POST. Both cases go through the policy, so both reads are in the access log."""
+    case = _case(request, case_id)
+    source = policy.get_for_user(request, case_for_page(), source_id, log_action=LogAction.EXPORT)
+    if source.child_id != case.child_id:
+        raise Http404
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        named_on_both = all(policy.permits(request.user, policy.VIEW_PROTECTED, c) for c in (case, source))
+        try:
+            counts = case_carry_over(
+                source=source,
+                target=case,
+                actor=request.user,
+                may_see_protected=named_on_both,
+                today=timezone.localdate(),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            message = _(
+                "Carried over from case %(reference)s: %(details)s of the child's details, %(adults)s adults, the "
+                "contact details of %(filled)s. Left out: %(left)s (guardians are registered and consent under this "
+                "case; protected details are carried only by users named on both cases)."
+            )
+            messages.success(request, message % {"reference": source.reference, **counts})
+        return redirect("cases:detail", case.pk)
+    return form_page(
+        request,
+        case=case,
+        form=form,
+        title=_("Carry over from case %(reference)s") % {"reference": source.reference},
+        intro=_(
+            "The child's school, health centre and language, the contact details of adults registered under both "
+            "cases and the other adults are copied into this case where it lacks them. Guardians are not copied: "
+            "they are registered and consent under this case. The copy is recorded on both cases."
+        ),
+        submit=_("Carry over"),
+    )

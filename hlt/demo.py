@@ -18,7 +18,7 @@ from django.utils import timezone
 from accounts.models import User
 from cases.identity import luhn_ok, parse_national_id
 from cases.models import Case, ClosureReason, ProtectionLevel, Relation
-from cases.services import ChildDetails, case_close, case_start, child_find
+from cases.services import ChildDetails, case_close, case_name_user, case_start, child_find
 from consent.models import Method, WithdrawalMethod
 from consent.services import (
     adult_add,
@@ -553,6 +553,9 @@ def _seed_cases(team: Team, units: dict, users: dict, today: date) -> None:
         guardians = [
             adult_add(case=case, actor=initiator, today=today, **guardian.fields(today)) for guardian in spec.guardians
         ]
+        if case.has_protected_person:
+            # Starting a case names nobody: the coordinator names who needs the protected details.
+            case_name_user(case=case, actor=users[COORDINATOR], user=initiator)
         _tell(spec, case, guardians, users, units, today)
 
 

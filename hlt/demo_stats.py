@@ -169,7 +169,7 @@ class _Backdrop:
             )
         return self.rows.meetings[key]
 
-    def _child(self, initiated_on: date, units: dict) -> Child:
+    def _child(self, initiated_on: date) -> Child:
         rng = self.rng
         age = rng.choices(range(len(AGE_WEIGHTS)), weights=AGE_WEIGHTS)[0]
         birth = initiated_on - timedelta(days=365 * age + rng.randint(30, 360))
@@ -184,15 +184,12 @@ class _Backdrop:
             birth -= timedelta(days=1)
         self.numbers.add(number)
         self.serial += 1
-        preschool = age < 6
         child = Child(
             identity_type=IdentityType.PERSONNUMMER,
             identity_number=number,
             first_name="Statistikbarn",
             last_name=f"{self.serial:03d}",
             birth_date=birth,
-            school_unit=units.get(UnitKind.PRESCHOOL if preschool else UnitKind.SCHOOL),
-            health_centre=units.get(UnitKind.CHILD_HEALTH if preschool else UnitKind.HEALTH_CENTRE),
         )
         self.rows.children.append(child)
         return child
@@ -217,8 +214,12 @@ class _Backdrop:
         closed_on = feedback_on + timedelta(days=after)
         own = SECTOR_REASON.get(initiator.home_unit.sector, "reason_learning")
         reasons = {own, rng.choice(list(SECTOR_REASON.values()))}
+        child = self._child(initiated_on)
+        preschool = (initiated_on - child.birth_date).days < 6 * 365
         case = Case(
-            child=self._child(initiated_on, units),
+            child=child,
+            school_unit=units.get(UnitKind.PRESCHOOL if preschool else UnitKind.SCHOOL),
+            health_centre=units.get(UnitKind.CHILD_HEALTH if preschool else UnitKind.HEALTH_CENTRE),
             team=team,
             initiator=initiator.user,
             initiator_unit=initiator.home_unit,

@@ -45,7 +45,7 @@ def seed_support(*, case: Case, coordinator, contact_person, today: date) -> Non
 def _sip(case: Case, *, coordinator, contact_person, today: date) -> None:
     units = {unit.kind: unit for unit in case.team.area.all_units()}
     signed = today - timedelta(days=7)
-    for adult in case.child.adults.filter(is_guardian=True):
+    for adult in case.adults.filter(is_guardian=True):
         consent_record(
             case=case,
             actor=contact_person,
@@ -87,7 +87,7 @@ def _sip(case: Case, *, coordinator, contact_person, today: date) -> None:
             ParticipantInput(name=case.child.full_name, role=ParticipantRole.CHILD),
             *(
                 ParticipantInput(name=adult.full_name, role=ParticipantRole.GUARDIAN)
-                for adult in case.child.adults.filter(is_guardian=True)
+                for adult in case.adults.filter(is_guardian=True)
             ),
             ParticipantInput(
                 name=contact_person.full_name,

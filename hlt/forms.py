@@ -20,3 +20,7 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ConfirmForm(forms.Form):
+    """A POST with nothing but the CSRF token: the button is the confirmation."""

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from access import policy
-from access.log import log_access, log_children_listed, object_type_of
+from access.log import log_access, object_type_of
 from access.models import LogAction, Outcome
 from cases.models import Case
 from cases.selectors import case_plain
@@ -65,9 +65,8 @@ def my_feedback(request):
     rows = feedback_open_for(request.user, now=timezone.now())
     mine = [row for row in rows if row.is_mine]
     if rows:
-        policy.log_list(request, Case)
-        # And one entry per child named on the page (one INSERT), so each child's log extract shows it.
-        log_children_listed(request, [row.item.case.child_id for row in rows])
+        # One entry per child named on the page (one INSERT), so each child's log extract shows it.
+        policy.log_list(request, Case, [row.item.case for row in rows])
     return render(
         request,
         "meetings/feedback_list.html",
@@ -80,7 +79,9 @@ def feedback_record_view(request, item_id: int):
     """Record that the family got the feedback: the contact person or the team's coordinator."""
     item = _item(request, item_id)
     # Anyone else who sees the case is refused (403), and the refusal is in the access log.
-    action = policy.VIEW if item.contact_person_id == request.user.pk else policy.COORDINATE
+    # The contact person may record it after a withdrawal too: the family is still owed an answer,
+    # and the case cannot be closed while the deadline is open.
+    action = policy.END_DEADLINE if item.contact_person_id == request.user.pk else policy.COORDINATE
     log_action = LogAction.UPDATE if request.method == "POST" else LogAction.VIEW
     case = policy.get_for_user(request, case_plain(), item.case_id, action=action, log_action=log_action)
     item.case = case

@@ -34,7 +34,7 @@ def _letter_items():
     """An item with everything its letter shows, in three queries."""
     return AgendaItem.objects.select_related(
         "meeting__team__area__municipality", "case__child", "contact_person"
-    ).prefetch_related("actions__intervention_type", "actions__responsible_unit", "case__child__adults")
+    ).prefetch_related("actions__intervention_type", "actions__responsible_unit", "case__adults")
 
 
 def _swedish_date(day) -> str:
@@ -50,7 +50,7 @@ def feedback_letter_context(item: AgendaItem) -> dict:
     """
     meeting, case = item.meeting, item.case
     child = case.child
-    guardians = [adult for adult in child.adults.all() if adult.is_guardian]
+    guardians = [adult for adult in case.adults.all() if adult.is_guardian]
     hand_over = child.is_protected or any(guardian.is_protected for guardian in guardians)
     contact = item.contact_person
     membership = (

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -62,7 +62,9 @@ def _meeting(request, meeting_id, *, action=policy.VIEW, queryset=None) -> Meeti
 
 def _item(request, meeting: Meeting, item_id: int) -> AgendaItem:
     """One item of the meeting whose case the user may see (404 otherwise), its child logged."""
-    item = get_object_or_404(AgendaItem, meeting=meeting, pk=item_id)
+    item = policy.get_part(
+        request, AgendaItem.objects.filter(meeting=meeting), item_id, log_action=_log_action(request)
+    )
     # The policy logs the case read (or its refusal) with the child's id.
     item.case = policy.get_for_user(request, case_plain(), item.case_id, log_action=_log_action(request))
     return item
@@ -241,7 +243,7 @@ def agenda_lock(request, meeting_id):
 def agenda_item_reorder(request, meeting_id, item_id: int):
     """Move a case up or down the agenda (the coordinator)."""
     meeting = _meeting(request, meeting_id, action=policy.MANAGE)
-    item = get_object_or_404(AgendaItem, meeting=meeting, pk=item_id)
+    item = policy.get_part(request, AgendaItem.objects.filter(meeting=meeting), item_id, log_action=LogAction.UPDATE)
     direction = request.POST.get("direction", "")
     try:
         services.agenda_reorder(item=item, actor=request.user, direction=direction)

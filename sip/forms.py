@@ -171,10 +171,6 @@ ParticipantFormSet = forms.formset_factory(
 )
 
 
-class ConfirmForm(forms.Form):
-    """A POST with nothing but the CSRF token: the button is the confirmation."""
-
-
 class NoteForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=SHORT_TEXT, required=False)
 

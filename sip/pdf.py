@@ -76,7 +76,7 @@ def sip_document_pdf(*, case: Case, sip: Sip) -> bytes:
     """The plan: the child, who takes part, the family's goals, the four parts the law requires
     under their own headings, the overall responsibility and coordinator, the SIP meeting and
     follow-up, who convenes, the legal reference, version and date. It prints no address at all,
-    and for a protected child not the school either."""
+    and not the school when the child or an adult of the case is protected."""
     return render_pdf("sip/sip_pdf.html", _common(case, sip))
 
 
@@ -87,7 +87,7 @@ def sip_invitation_pdf(*, case: Case, sip: Sip) -> bytes:
     For a protected child or guardian no address is printed and the letter is marked for handing
     over in person, as the feedback letter is.
     """
-    guardians = [adult for adult in case.child.adults.all() if adult.is_guardian]
+    guardians = [adult for adult in case.adults.all() if adult.is_guardian]
     hand_over = case.child.is_protected or any(adult.is_protected for adult in guardians)
     return render_pdf(
         "sip/invitation_pdf.html",

@@ -141,7 +141,7 @@ def sip_create(*, case: Case, actor, today: date) -> Sip:
     people = [ParticipantInput(name=child.full_name, role=ParticipantRole.CHILD)]
     people += [
         ParticipantInput(name=adult.full_name, role=ParticipantRole.GUARDIAN)
-        for adult in child.adults.all()
+        for adult in locked.adults.all()
         if adult.is_guardian
     ]
     people.append(

@@ -15,9 +15,9 @@ from access.models import LogAction
 from accounts.models import User
 from cases.models import Case
 from cases.selectors import case_plain
-from hlt.forms import add_service_errors
+from hlt.forms import ConfirmForm, add_service_errors
 from hlt.views import form_page
-from sip.forms import ConfirmForm, EndForm, NoteForm, ParticipantFormSet, PrincipalFormSet, SipForm
+from sip.forms import EndForm, NoteForm, ParticipantFormSet, PrincipalFormSet, SipForm
 from sip.models import Sip, SipStatus
 from sip.pdf import sip_document_pdf, sip_invitation_pdf
 from sip.selectors import (

@@ -176,7 +176,3 @@ class FollowUpRecordForm(forms.Form):
         if not has_intervention:
             for name in ("finish_intervention", "outcome", "evaluation_comment"):
                 del self.fields[name]
-
-
-class ConfirmForm(forms.Form):
-    """A POST with nothing but the CSRF token: the button is the confirmation."""

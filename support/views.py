@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -19,12 +19,11 @@ from access import policy
 from access.models import LogAction
 from cases.models import Case, CaseStatus
 from cases.selectors import case_plain
-from hlt.forms import add_service_errors
+from hlt.forms import ConfirmForm, add_service_errors
 from hlt.views import form_page
 from meetings.selectors import intervention_types, meetings_open_for_case, team_users
 from support import services
 from support.forms import (
-    ConfirmForm,
     EvaluationForm,
     FollowUpPlanForm,
     FollowUpRecordForm,
@@ -36,9 +35,12 @@ from support.models import SUPPORT_STATUSES, FollowUp, FollowUpKind, Interventio
 from support.selectors import interventions_to_follow_up, items_with_waiting_actions
 
 
-def _case(request, case_id) -> Case:
-    log_action = LogAction.UPDATE if request.method == "POST" else LogAction.VIEW
-    return policy.get_for_user(request, case_plain(), case_id, action=policy.EDIT, log_action=log_action)
+def _log_action(request) -> LogAction:
+    return LogAction.UPDATE if request.method == "POST" else LogAction.VIEW
+
+
+def _case(request, case_id, *, action=policy.EDIT) -> Case:
+    return policy.get_for_user(request, case_plain(), case_id, action=action, log_action=_log_action(request))
 
 
 def _to_plan(case: Case):
@@ -70,14 +72,14 @@ def _back_if_closed(request, case: Case) -> HttpResponse | None:
     return None
 
 
-def _intervention(case: Case, intervention_id: int) -> Intervention:
-    return get_object_or_404(case.interventions.select_related("intervention_type"), pk=intervention_id)
+def _intervention(request, case: Case, intervention_id: int) -> Intervention:
+    queryset = case.interventions.select_related("intervention_type")
+    return policy.get_part(request, queryset, intervention_id, log_action=_log_action(request))
 
 
-def _follow_up(case: Case, follow_up_id: int) -> FollowUp:
-    return get_object_or_404(
-        case.follow_ups.select_related("intervention__intervention_type", "meeting"), pk=follow_up_id
-    )
+def _follow_up(request, case: Case, follow_up_id: int) -> FollowUp:
+    queryset = case.follow_ups.select_related("intervention__intervention_type", "meeting")
+    return policy.get_part(request, queryset, follow_up_id, log_action=_log_action(request))
 
 
 def _intervention_form(request, case: Case, **kwargs) -> InterventionForm:
@@ -122,7 +124,7 @@ def intervention_new(request, case_id):
 def intervention_edit(request, case_id, intervention_id: int):
     """Change a planned or ongoing intervention."""
     case = _case(request, case_id)
-    intervention = _intervention(case, intervention_id)
+    intervention = _intervention(request, case, intervention_id)
     if back := _back_if_closed(request, case):
         return back
     if not intervention.is_active:
@@ -188,7 +190,7 @@ def interventions_from_meeting(request, case_id):
 def intervention_status(request, case_id, intervention_id: int):
     """Start, finish or cancel an intervention."""
     case = _case(request, case_id)
-    intervention = _intervention(case, intervention_id)
+    intervention = _intervention(request, case, intervention_id)
     if back := _back_if_closed(request, case):
         return back
     order = list(InterventionStatus.values)
@@ -222,7 +224,7 @@ def intervention_status(request, case_id, intervention_id: int):
 def intervention_evaluate(request, case_id, intervention_id: int):
     """Evaluate a done intervention: was the goal reached, and the family's view."""
     case = _case(request, case_id)
-    intervention = _intervention(case, intervention_id)
+    intervention = _intervention(request, case, intervention_id)
     if back := _back_if_closed(request, case):
         return back
     if request.method != "POST" and intervention.status != InterventionStatus.DONE:
@@ -327,7 +329,7 @@ def follow_up_new(request, case_id):
 def follow_up_record(request, case_id, follow_up_id: int):
     """Record a follow-up that was held and, optionally, evaluate its intervention."""
     case = _case(request, case_id)
-    follow_up = _follow_up(case, follow_up_id)
+    follow_up = _follow_up(request, case, follow_up_id)
     if back := _back_if_closed(request, case):
         return back
     if not follow_up.is_open:
@@ -371,9 +373,10 @@ def follow_up_record(request, case_id, follow_up_id: int):
 
 @login_required
 def follow_up_cancel(request, case_id, follow_up_id: int):
-    """Cancel a follow-up that will not take place: its reminders stop."""
-    case = _case(request, case_id)
-    follow_up = _follow_up(case, follow_up_id)
+    """Cancel a follow-up that will not take place: its reminders stop. Also after a withdrawal,
+    since the case cannot be closed while the follow-up is open."""
+    case = _case(request, case_id, action=policy.END_DEADLINE)
+    follow_up = _follow_up(request, case, follow_up_id)
     if back := _back_if_closed(request, case):
         return back
     if not follow_up.is_open:

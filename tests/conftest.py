@@ -132,8 +132,8 @@ def case(team, member):
     from tests.factories import AdultFactory, CaseFactory
 
     case = CaseFactory(team=team, initiator=member, initiator_unit=member.memberships.get(team=team).home_unit)
-    AdultFactory(child=case.child, first_name="Anna", relation="mother")
-    AdultFactory(child=case.child, first_name="Bertil", relation="father")
+    AdultFactory(case=case, first_name="Anna", relation="mother")
+    AdultFactory(case=case, first_name="Bertil", relation="father")
     return case
 
 

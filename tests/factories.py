@@ -154,9 +154,9 @@ class AdultFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Adult
 
-    child = factory.SubFactory(ChildFactory)
+    case = factory.SubFactory("tests.factories.CaseFactory")
     first_name = factory.Faker("first_name", locale="sv_SE")
-    last_name = factory.SelfAttribute("child.last_name")
+    last_name = factory.SelfAttribute("case.child.last_name")
     relation = "parent"
     is_guardian = True
     street_address = "Storgatan 1"
@@ -227,7 +227,7 @@ def consent_all(case: Case, *, actor) -> Case:
     today = timezone.localdate()
     units = list(case.team.area.units.all()) or [case.initiator_unit]
     case.team.area.units.add(*units)
-    for adult in case.child.adults.filter(is_guardian=True):
+    for adult in case.adults.filter(is_guardian=True):
         consent_record(
             case=case,
             actor=actor,

@@ -26,7 +26,7 @@ def sip_consent(case: Case, *, actor, only: str = "") -> Case:
     today = timezone.localdate()
     units = list(case.team.area.units.all()) or [case.initiator_unit]
     case.team.area.units.add(*units)
-    guardians = case.child.adults.filter(is_guardian=True)
+    guardians = case.adults.filter(is_guardian=True)
     for adult in guardians.filter(first_name=only) if only else guardians:
         consent_record(
             case=case,

@@ -41,7 +41,7 @@ def meeting(team):
 def _ready_case(team, initiator, consented_case):
     """Another ready case in `team`, its consent in force as long as `consented_case`'s."""
     case = CaseFactory(team=team, initiator=initiator, initiator_unit=consented_case.initiator_unit)
-    AdultFactory(child=case.child)
+    AdultFactory(case=case)
     Case.objects.filter(pk=case.pk).update(
         status=CaseStatus.READY, consent_in_force_until=consented_case.consent_in_force_until
     )

@@ -46,7 +46,7 @@ def _start(user, team, number=NEW_CHILD, *, today=None, details=None, **override
         "team": team,
         "initiator_unit": membership.home_unit if membership else None,
         "identity": parse_national_id(number, today=today),
-        "child_details": details,
+        "child_details": details or ChildDetails(first_name="Tove", last_name="Testsson"),
         "reason_health": False,
         "reason_learning": True,
         "reason_safety": False,
@@ -73,10 +73,11 @@ def test_it_registers_a_new_child_and_opens_a_case_awaiting_consent(member, team
     assert list(CaseEvent.objects.filter(case=case).values_list("action", flat=True)) == ["case.start"]
 
 
-def test_it_names_the_initiator_on_the_new_case(member, team, health_centre, school):
+def test_it_names_nobody_on_the_new_case(member, team, health_centre, school):
+    # Starting a case must not make anyone "named", or anyone could read a protected child's details.
     case = _start(member, team, details=_details(health_centre, school))
 
-    assert list(CaseNamedUser.objects.filter(case=case).values_list("user", flat=True)) == [member.pk]
+    assert not CaseNamedUser.objects.filter(case=case).exists()
 
 
 def test_it_shows_the_new_case_to_the_initiator_and_coordinator_only(
@@ -91,21 +92,17 @@ def test_it_shows_the_new_case_to_the_initiator_and_coordinator_only(
 
 def test_it_reuses_a_registered_child(member, team, health_centre, school):
     # Given a child the register already knows
-    child = ChildFactory(identity_number=OTHER_CHILD, health_centre=health_centre, school_unit=school)
+    child = ChildFactory(identity_number=OTHER_CHILD, first_name="Registrerad")
 
-    # When a case is started for the same identity number, without details
-    case = _start(member, team, OTHER_CHILD)
+    # When a case is started for the same identity number, with the details the family gave
+    case = _start(member, team, OTHER_CHILD, details=_details(health_centre, school))
 
-    # Then the registered child is used and no second child appears
+    # Then the registered child is used, keeps its name, and no second child appears; the school
+    # and health centre are the new case's own
     assert case.child == child
+    assert Child.objects.get(identity_number=OTHER_CHILD).first_name == "Registrerad"
     assert Child.objects.filter(identity_number=OTHER_CHILD).count() == 1
-
-
-def test_it_asks_for_the_details_of_an_unregistered_child(member, team):
-    with pytest.raises(ValidationError) as refused:
-        _start(member, team, details=None)
-
-    assert refused.value.messages == ["The child is not registered: fill in the child's details."]
+    assert (case.school_unit, case.health_centre) == (school, health_centre)
 
 
 def test_it_refuses_a_second_open_case_for_the_same_child_and_team(member, colleague, team, health_centre, school):
@@ -122,7 +119,7 @@ def test_it_opens_a_new_case_once_the_previous_one_is_closed(member, team, healt
     first = _start(member, team, details=_details(health_centre, school))
     case_close(case=first, actor=member, reason="needs_met", today=timezone.localdate())
 
-    second = _start(member, team, NEW_CHILD)
+    second = _start(member, team, NEW_CHILD, details=_details(health_centre, school))
 
     assert second.child == first.child
     assert second.status == CaseStatus.AWAITING_CONSENT
@@ -274,7 +271,7 @@ def test_it_refuses_a_new_child_over_17(member, team, health_centre, school):
 
 
 def test_it_refuses_a_registered_child_who_has_turned_18(member, team, health_centre, school):
-    child = ChildFactory(identity_number=OTHER_CHILD, health_centre=health_centre, school_unit=school)
+    child = ChildFactory(identity_number=OTHER_CHILD)
 
     with pytest.raises(ValidationError) as refused:
         _start(member, team, OTHER_CHILD, today=date(child.birth_date.year + 18, 12, 31))

@@ -46,7 +46,7 @@ def _text(response) -> str:
 
 @pytest.fixture
 def anna(case):
-    return case.child.adults.get(first_name="Anna")
+    return case.adults.get(first_name="Anna")
 
 
 def test_it_prints_the_child_and_the_team(client, member, case, anna, parties):

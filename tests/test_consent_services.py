@@ -26,8 +26,8 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\
 
 
 def _guardians(case) -> tuple[Adult, Adult]:
-    anna = case.child.adults.get(first_name="Anna")
-    bertil = case.child.adults.get(first_name="Bertil")
+    anna = case.adults.get(first_name="Anna")
+    bertil = case.adults.get(first_name="Bertil")
     return anna, bertil
 
 
@@ -114,7 +114,7 @@ def test_it_keeps_a_case_from_colleagues_of_another_team(consented_case, outside
 
 
 def test_it_refuses_consent_from_an_adult_who_is_not_a_guardian(case, member):
-    aunt = AdultFactory(child=case.child, first_name="Cecilia", relation="relative", is_guardian=False)
+    aunt = AdultFactory(case=case, first_name="Cecilia", relation="relative", is_guardian=False)
 
     with pytest.raises(ValidationError) as refused:
         _record(case, aunt, actor=member)
@@ -134,7 +134,7 @@ def test_it_refuses_consent_from_a_guardian_of_another_child(case, member):
 
 def test_it_ignores_adults_without_custody_in_the_rule(case, member):
     anna, bertil = _guardians(case)
-    AdultFactory(child=case.child, first_name="Erik", relation="father", is_guardian=False)
+    AdultFactory(case=case, first_name="Erik", relation="father", is_guardian=False)
 
     _record(case, anna, actor=member)
     _record(case, bertil, actor=member)
@@ -286,7 +286,7 @@ def test_it_tells_the_coordinator_about_a_withdrawal_without_naming_anyone(conse
 
 
 def test_it_restores_consent_when_the_guardian_consents_again(consented_case, member, colleague):
-    anna = consented_case.child.adults.get(first_name="Anna")
+    anna = consented_case.adults.get(first_name="Anna")
     _withdraw(consented_case.consents.get(adult=anna), member)
 
     _record(consented_case, anna, actor=member)
@@ -297,7 +297,7 @@ def test_it_restores_consent_when_the_guardian_consents_again(consented_case, me
 
 
 def test_it_does_not_let_an_exception_override_a_withdrawal(consented_case, member, coordinator):
-    anna = consented_case.child.adults.get(first_name="Anna")
+    anna = consented_case.adults.get(first_name="Anna")
     _withdraw(consented_case.consents.get(adult=anna), member)
 
     with pytest.raises(ValidationError) as refused:

@@ -44,7 +44,7 @@ def parties(case):
 
 
 def _guardian(case, first_name):
-    return case.child.adults.get(first_name=first_name)
+    return case.adults.get(first_name=first_name)
 
 
 def _consent_data(giver, parties, **overrides):
@@ -166,20 +166,20 @@ def test_it_refuses_an_end_date_before_the_start_date(client, member, case, part
 
 
 def test_it_does_not_offer_an_adult_who_is_not_a_guardian(client, member, case):
-    nils = AdultFactory(child=case.child, first_name="Nils", relation="relative", is_guardian=False)
+    nils = AdultFactory(case=case, first_name="Nils", relation="relative", is_guardian=False)
     client.force_login(member)
 
     response = client.get(f"/arenden/{case.pk}/samtycke/nytt/")
 
     # Compared by id: a random surname such as "Nilsson" must not make this flaky.
     givers = {value for value, _label in response.context["form"].fields["giver"].choices}
-    guardians = {str(adult.pk) for adult in case.child.adults.filter(is_guardian=True)}
+    guardians = {str(adult.pk) for adult in case.adults.filter(is_guardian=True)}
     assert guardians <= givers
     assert str(nils.pk) not in givers
 
 
 def test_it_refuses_consent_posted_for_an_adult_who_is_not_a_guardian(client, member, case, parties):
-    nils = AdultFactory(child=case.child, first_name="Nils", relation="relative", is_guardian=False)
+    nils = AdultFactory(case=case, first_name="Nils", relation="relative", is_guardian=False)
     client.force_login(member)
 
     response = _record(client, case, _consent_data(nils, parties))
@@ -351,7 +351,7 @@ def test_it_answers_not_found_for_a_consent_without_a_signed_form(client, member
 @pytest.mark.parametrize("rows", [1, 20])
 def test_it_loads_the_consent_form_in_constant_queries(client, django_assert_num_queries, case, member, rows):
     for _ in range(rows):
-        AdultFactory(child=case.child)
+        AdultFactory(case=case)
         case.team.area.units.add(UnitFactory(municipality=case.team.area.municipality))
     client.force_login(member)
     client.get("/")

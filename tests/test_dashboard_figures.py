@@ -340,7 +340,7 @@ def test_it_counts_the_sips_established_by_the_month_they_were_established(team,
     # Given a SIP established on 14 October, one today, and one still a draft
     cases = [_supported_case(team, member) for _n in range(3)]
     for case in cases:
-        AdultFactory(child=case.child, first_name="Anna", relation="mother")
+        AdultFactory(case=case, first_name="Anna", relation="mother")
     with _at(date(2026, 10, 14)):
         units = principal_units(cases[0])
         established(sip_consent(cases[0], actor=member), actor=member, units=units)

@@ -126,7 +126,7 @@ def test_a_protected_childs_school_is_shown_to_named_users_only():
     seed_demo()
     case = _demo_case("protected")
     assert case.child.protection == ProtectionLevel.CONFIDENTIALITY_MARKING
-    assert case.child.school_unit is not None
+    assert case.school_unit is not None
     assert case.status == CaseStatus.READY
     member = User.objects.get(email="medlem@hlt.example")
     coordinator = User.objects.get(email="sammankallande@hlt.example")

@@ -138,14 +138,14 @@ def test_it_tells_the_family_about_records_and_withdrawing_consent(item):
 def test_it_addresses_each_guardian_by_name_and_address(item, consented_case):
     text = _letter(item)
 
-    for guardian in consented_case.child.adults.filter(is_guardian=True):
+    for guardian in consented_case.adults.filter(is_guardian=True):
         assert guardian.full_name in text
     assert "Storgatan 1" in text
     assert "Lämnas personligen" not in text
 
 
 def test_it_prints_no_address_and_asks_for_handing_over_when_a_guardian_is_protected(item, consented_case):
-    _protect(consented_case.child.adults.get(first_name="Anna"))
+    _protect(consented_case.adults.get(first_name="Anna"))
 
     text = _letter(item)
 

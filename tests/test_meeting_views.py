@@ -69,7 +69,7 @@ def _case_on(meeting, initiator, *, state=ItemState.PLANNED, contact=None, actio
     """A case with consent in force on `meeting`'s agenda, put there directly (the meeting may have
     started, when the service would refuse)."""
     case = CaseFactory(team=meeting.team, initiator=initiator, initiator_unit=initiator.memberships.first().home_unit)
-    AdultFactory(child=case.child)
+    AdultFactory(case=case)
     meeting.team.area.units.add(case.initiator_unit)
     Case.objects.filter(pk=case.pk).update(
         status=CaseStatus.ON_AGENDA, consent_in_force_until=timezone.localdate() + timedelta(days=300)

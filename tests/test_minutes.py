@@ -66,7 +66,7 @@ def area_unit(consented_case):
 
 def _second_item(meeting, consented_case, member):
     case = CaseFactory(team=meeting.team, initiator=member, initiator_unit=consented_case.initiator_unit)
-    AdultFactory(child=case.child)
+    AdultFactory(case=case)
     Case.objects.filter(pk=case.pk).update(
         status=CaseStatus.READY, consent_in_force_until=consented_case.consent_in_force_until
     )

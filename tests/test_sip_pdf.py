@@ -227,12 +227,12 @@ def test_it_addresses_the_invitation_to_the_guardians(client, member, case, plan
 
     text = _text(_invitation_pdf(client, case))
 
-    anna = case.child.adults.get(first_name="Anna")
+    anna = case.adults.get(first_name="Anna")
     assert f"Till {anna.full_name} Storgatan 1 903 25 Umeå" in text
 
 
 def test_it_prints_no_address_when_a_guardian_is_protected(client, member, case, plan):
-    case.child.adults.filter(first_name="Anna").update(protection=ProtectionLevel.PROTECTED_REGISTRATION)
+    case.adults.filter(first_name="Anna").update(protection=ProtectionLevel.PROTECTED_REGISTRATION)
     client.force_login(member)
 
     text = _text(_invitation_pdf(client, case))

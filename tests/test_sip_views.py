@@ -134,7 +134,7 @@ def test_it_records_a_consent_to_a_sip_through_the_consent_form(client, member, 
     assert re.search(r'<input type="radio"[^>]*name="purpose" value="sip"[^>]*checked>', page)
 
     # When Anna's consent is recorded with the purpose SIP
-    anna = case.child.adults.get(first_name="Anna")
+    anna = case.adults.get(first_name="Anna")
     client.post(
         f"/arenden/{case.pk}/samtycke/nytt/",
         {

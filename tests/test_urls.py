@@ -18,12 +18,12 @@ from django.utils import timezone
 
 from access.models import AccessLogEntry, LogAction, Outcome
 from cases.deadlines import deadline_open
-from cases.models import DeadlineKind
+from cases.models import CaseStatus, DeadlineKind
 from consent.services import consent_record, default_valid_until
 from meetings.models import AgendaItem, InterventionType, ItemState, MeetingStatus
 from support.models import FollowUp, FollowUpKind, Intervention
 from teams.models import PrincipalType
-from tests.factories import MeetingFactory
+from tests.factories import CaseFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -88,6 +88,8 @@ EXPECTED = {
     "consent:exception": (lambda t: f"/arenden/{t.case.pk}/samtycke/undantag/", _COORDINATOR_ONLY),
     "consent:withdraw": (lambda t: f"/arenden/{t.case.pk}/samtycke/{t.consent.pk}/aterkalla/", _CASE_PAGE),
     "consent:document": (lambda t: f"/arenden/{t.case.pk}/samtycke/{t.consent.pk}/dokument/", _CASE_PAGE),
+    # Carrying over from the child's earlier (closed) case of the same team, which its initiator sees.
+    "consent:carry_over": (lambda t: f"/arenden/{t.case.pk}/hamta/{t.earlier_case.pk}/", _CASE_PAGE),
     # Meetings: the list shows each user their own teams' meetings, so it opens for everyone signed in.
     "meetings:list": (lambda t: "/moten/", _LOGIN_FIRST),
     "meetings:detail": (lambda t: f"/moten/{t.meeting.pk}/", _TEAM_MEETING),
@@ -194,7 +196,7 @@ POST_ONLY = {"cases:unname"}
 def targets(team, case, colleague, private_dir):
     """What the path builders point at: the team, the case, a guardian, and one guardian's consent
     with a signed form (the other guardian has not consented, so the consent is not in force)."""
-    guardian = case.child.adults.get(first_name="Anna")
+    guardian = case.adults.get(first_name="Anna")
     units = list(team.area.units.all()) or [case.initiator_unit]
     team.area.units.add(*units)
     today = timezone.localdate()
@@ -210,7 +212,8 @@ def targets(team, case, colleague, private_dir):
         document=SimpleUploadedFile("underskrift.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"),
         today=today,
     )
-    meeting = MeetingFactory(team=team)
+    # Upcoming, and over a month after the held meeting below: one meeting per team and month.
+    meeting = MeetingFactory(team=team, day=today + timedelta(days=35))
     item = AgendaItem.objects.create(meeting=meeting, case=case, added_by=case.initiator)
     # An earlier meeting discussed the case: its contact person (member) owes the family feedback.
     held = MeetingFactory(team=team, day=today - timedelta(days=2), status=MeetingStatus.CLOSED)
@@ -238,7 +241,16 @@ def targets(team, case, colleague, private_dir):
         responsible=case.initiator,
         created_by=case.initiator,
     )
+    earlier_case = CaseFactory(
+        child=case.child,
+        team=team,
+        initiator=case.initiator,
+        initiator_unit=case.initiator_unit,
+        status=CaseStatus.CLOSED,
+        closed_on=today - timedelta(days=400),
+    )
     return SimpleNamespace(
+        earlier_case=earlier_case,
         intervention=intervention,
         follow_up=follow_up,
         team=team,
@@ -288,8 +300,7 @@ def test_it_logs_every_case_page_request_with_its_outcome_and_child(client, pers
     response = client.post(path) if url_name in POST_ONLY else client.get(path)
 
     # Then one entry records the outcome; an allowed one names the child by internal id
-    entry = AccessLogEntry.objects.get(user_id=user.pk, object_type="cases.case")
-    assert entry.object_id == str(targets.case.pk)
+    entry = AccessLogEntry.objects.get(user_id=user.pk, object_type="cases.case", object_id=str(targets.case.pk))
     if response.status_code in (200, 302):
         assert entry.outcome == Outcome.ALLOWED
         assert entry.child_id == targets.case.child_id

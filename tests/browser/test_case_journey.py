@@ -115,7 +115,7 @@ def test_a_case_goes_from_start_to_ready_and_a_withdrawal_hides_it_from_the_team
     # Two guardians.
     add_guardian(page, first_name="Anna", last_name="Lindqvist", relation="mother")
     add_guardian(page, first_name="Bertil", last_name="Lindqvist", relation="father")
-    anna, bertil = (case.child.adults.get(first_name=name) for name in ("Anna", "Bertil"))
+    anna, bertil = (case.adults.get(first_name=name) for name in ("Anna", "Bertil"))
     assert anna.is_guardian and bertil.is_guardian
     assert AWAITING_CONSENT.search(status_badge(page).inner_text())
 

@@ -42,7 +42,7 @@ NOT_FOR_FAMILY = "Orosanmälan övervägs av socialtjänsten"
 def _new_case(team, member, guardians: tuple[str, str]):
     case = CaseFactory(team=team, initiator=member, initiator_unit=member.memberships.get(team=team).home_unit)
     for first_name, relation in zip(guardians, ("mother", "father"), strict=True):
-        AdultFactory(child=case.child, first_name=first_name, relation=relation)
+        AdultFactory(case=case, first_name=first_name, relation=relation)
     return consent_all(case, actor=member)
 
 

@@ -130,7 +130,7 @@ def test_support_is_planned_a_sip_established_followed_up_and_the_case_closed(
     case_url = f"/arenden/{case.pk}/"
     sip_url = f"{case_url}sip/"
     today = timezone.localdate()
-    anna, bertil = (case.child.adults.get(first_name=name) for name in ("Anna", "Bertil"))
+    anna, bertil = (case.adults.get(first_name=name) for name in ("Anna", "Bertil"))
 
     # The case, discussed and with the feedback given, offers the meeting's agreed action.
     log_in(page, member)

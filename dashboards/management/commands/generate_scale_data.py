@@ -344,7 +344,7 @@ WHERE t.team_id = s.team_id
 
 CHILDREN = """
 INSERT INTO cases_child (id, protection, identity_type, identity_number, reserve_issuer, first_name, last_name,
-    birth_date, school_unit_id, health_centre_id, letter_language, interpreter_needed, created_at)
+    birth_date, created_at)
 SELECT x.id,
        CASE WHEN pg_temp.u(x.id, 101) < 0.002 THEN 'protected_registration'
             WHEN pg_temp.u(x.id, 101) < 0.0028 THEN 'confidentiality_marking'
@@ -353,12 +353,6 @@ SELECT x.id,
        (%(first_names)s::text[])[1 + floor(pg_temp.u(x.id, 102) * cardinality(%(first_names)s::text[]))],
        (%(last_names)s::text[])[1 + floor(pg_temp.u(x.id, 103) * cardinality(%(last_names)s::text[]))],
        b.birth_date,
-       CASE WHEN %(today)s - b.birth_date >= 6 * 365 THEN t.school_id
-            WHEN %(today)s - b.birth_date >= 365 THEN t.preschool_id END,
-       t.health_centre_id,
-       CASE WHEN pg_temp.u(x.id, 104) < 0.85 THEN 'sv'
-            ELSE (ARRAY['ar', 'so', 'ti', 'prs', 'fi', 'pl', 'uk', 'en'])[1 + floor(pg_temp.u(x.id, 105) * 8)] END,
-       pg_temp.u(x.id, 104) >= 0.92,
        (c.first_case + time '09:00') AT TIME ZONE %(tz)s
 FROM (SELECT team_id, slot, min(initiated_on) AS first_case, max(initiated_on) AS last_case
       FROM scale_case GROUP BY team_id, slot) c
@@ -375,7 +369,8 @@ CASES = """
 INSERT INTO cases_case (id, child_id, team_id, initiator_id, initiator_unit_id, initiated_on, reason_health,
     reason_learning, reason_safety, reason_description, family_view, child_view, listed_in_area, in_municipal_school,
     eligibility_exception, status, status_changed_at, consent_in_force_until, consent_reminder_for, closed_on,
-    closure_reason, closure_note, family_experience, family_experience_comment, created_at, updated_at)
+    closure_reason, closure_note, family_experience, family_experience_comment, created_at, updated_at,
+    school_unit_id, health_centre_id, letter_language, interpreter_needed, consent_lapsed)
 SELECT c.case_id, ch.id, c.team_id, t.coordinator_id,
        CASE s.sector WHEN 'health' THEN t.health_centre_id WHEN 'safety' THEN t.social_id
             WHEN 'learning' THEN CASE WHEN c.initiated_on - ch.birth_date >= 6 * 365 THEN t.school_id
@@ -399,7 +394,15 @@ SELECT c.case_id, ch.id, c.team_id, t.coordinator_id,
        -- Half the families answer; most had a good experience.
        CASE WHEN c.closed_on IS NOT NULL AND pg_temp.u(c.n, 25) < 0.5
             THEN width_bucket(pg_temp.u(c.n, 26), ARRAY[0, 0.05, 0.15, 0.35, 0.7]) END,
-       '', (c.initiated_on + time '08:00') AT TIME ZONE %(tz)s + pg_temp.u(c.n, 27) * interval '8 hours', now()
+       '', (c.initiated_on + time '08:00') AT TIME ZONE %(tz)s + pg_temp.u(c.n, 27) * interval '8 hours', now(),
+       -- What the case registered about the child: school or preschool by age, the team's health centre.
+       CASE WHEN c.initiated_on - ch.birth_date >= 6 * 365 THEN t.school_id
+            WHEN c.initiated_on - ch.birth_date >= 365 THEN t.preschool_id END,
+       t.health_centre_id,
+       CASE WHEN pg_temp.u(ch.id, 104) < 0.85 THEN 'sv'
+            ELSE (ARRAY['ar', 'so', 'ti', 'prs', 'fi', 'pl', 'uk', 'en'])[1 + floor(pg_temp.u(ch.id, 105) * 8)] END,
+       pg_temp.u(ch.id, 104) >= 0.92,
+       false
 FROM scale_case c JOIN scale_team t USING (team_id)
 JOIN cases_child ch ON ch.id = t.child_base + c.slot + 1
 CROSS JOIN LATERAL (SELECT CASE WHEN pg_temp.u(c.n, 20) < 0.35 THEN 'health'
