@@ -42,7 +42,8 @@ if not HLT_DEMO:
         raise ImproperlyConfigured("DEBUG must be off outside demo mode.")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django admin on our own site (hlt.admin_site): no child or family data on any admin page.
+    "hlt.apps.HltAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
