@@ -189,6 +189,12 @@ def test_it_switches_off_the_pages_the_portal_does_not_offer(client, personas, p
     assert client.post(path, {"email": "ny@hlt.example"}).status_code == 404
 
 
+@pytest.mark.parametrize("path", ["/konto/oidc/siths/login/", "/konto/oidc/siths/login/callback/"])
+def test_it_answers_the_identity_provider_pages_with_404_when_none_is_configured(client, path):
+    # Without OIDC_SERVER_URL (and no app in admin) there is no SITHS login to offer.
+    assert client.get(path).status_code == 404
+
+
 def test_it_refuses_to_connect_an_identity_provider_login_by_hand(rf, member):
     # Given a signed-in user who starts the identity provider's flow to connect it to their account
     request = rf.get("/")
