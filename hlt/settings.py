@@ -42,11 +42,14 @@ if not HLT_DEMO:
         raise ImproperlyConfigured("DEBUG must be off outside demo mode.")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django admin on our own site (hlt.admin_site): no child or family data on any admin page.
+    "hlt.apps.HltAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # allauth's list of the user's own sessions (/konto/sessions/) formats their times with it.
+    "django.contrib.humanize",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "crispy_forms",

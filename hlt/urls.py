@@ -22,7 +22,7 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("", include("sip.urls")),
     path("", include("support.urls")),
-    path("konto/", include("allauth.urls")),
+    path("konto/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
