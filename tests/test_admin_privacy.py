@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.core.exceptions import ImproperlyConfigured
 
-from cases.models import Child, ProtectionLevel
+from cases.models import Adult, Child, ProtectionLevel
 from hlt.admin_site import CaseDataAsCountsMixin, HltAdminSite
 from notifications.models import Kind, Notification
 from teams.admin import TeamAdmin
@@ -34,13 +34,13 @@ def school(team):
 
 @pytest.fixture
 def families(school, team, member):
-    """Three children at `school`, one with protected registration, each with a guardian and a case
-    started by the school's staff."""
+    """Three children at `school`, one with protected registration, each with a case started by the
+    school's staff that registered the school and a guardian."""
     children = []
     for first_name, last_name, protection, guardian in FAMILIES:
-        child = ChildFactory(first_name=first_name, last_name=last_name, protection=protection, school_unit=school)
-        AdultFactory(child=child, first_name=guardian, last_name=f"{last_name}-Mor")
-        CaseFactory(child=child, team=team, initiator=member, initiator_unit=school)
+        child = ChildFactory(first_name=first_name, last_name=last_name, protection=protection)
+        case = CaseFactory(child=child, team=team, initiator=member, initiator_unit=school, school_unit=school)
+        AdultFactory(case=case, first_name=guardian, last_name=f"{last_name}-Mor")
         children.append(child)
     return children
 
@@ -50,7 +50,7 @@ def personal_data(children) -> list[str]:
     found = []
     for child in children:
         found += [child.first_name, child.last_name, child.identity_number, child.identity_display]
-        for adult in child.adults.all():
+        for adult in Adult.objects.filter(case__child=child):
             found += [adult.first_name, adult.last_name]
     return found
 
@@ -75,12 +75,11 @@ def test_it_names_no_child_guardian_or_identity_number_on_a_units_delete_page(cl
     assert leaks(response, families) == []
 
 
-def test_it_says_how_many_children_and_cases_block_the_deletion_of_a_unit(client, admin_user, school, families):
+def test_it_says_how_many_cases_block_the_deletion_of_a_unit(client, admin_user, school, families):
     client.force_login(admin_user)
 
     html = client.get(f"/admin/teams/unit/{school.pk}/delete/").content.decode()
 
-    assert "Barn: 3 poster" in html
     assert "HLT-ärende: 3 poster" in html
 
 
@@ -104,7 +103,7 @@ def test_it_names_no_child_guardian_or_identity_number_when_deleting_selected_un
 
     assert response.status_code == 200
     assert leaks(response, families) == []
-    assert "Barn: 3 poster" in response.content.decode()
+    assert "HLT-ärende: 3 poster" in response.content.decode()
 
 
 def test_it_refuses_to_delete_selected_units_children_are_registered_at(client, admin_user, school, families):
@@ -114,17 +113,18 @@ def test_it_refuses_to_delete_selected_units_children_are_registered_at(client, 
 
     assert Unit.objects.filter(pk=school.pk).exists()
     assert leaks(response, families) == []
-    assert "Barn: 3 poster" in response.content.decode()
+    assert "HLT-ärende: 3 poster" in response.content.decode()
 
 
-def test_it_counts_a_child_whatever_field_points_at_the_unit(client, admin_user, school, families):
-    # Given a fourth child listed at the unit as health centre rather than school
-    ChildFactory(first_name="Otto", last_name="Vårdcentralsson", health_centre=school)
+def test_it_counts_a_case_whatever_field_points_at_the_unit(client, admin_user, school, families, team, member):
+    # Given a fourth child's case listing the unit as health centre rather than school
+    child = ChildFactory(first_name="Otto", last_name="Vårdcentralsson")
+    CaseFactory(child=child, team=team, initiator=member, health_centre=school)
     client.force_login(admin_user)
 
     response = client.get(f"/admin/teams/unit/{school.pk}/delete/")
 
-    assert "Barn: 4 poster" in response.content.decode()
+    assert "HLT-ärende: 4 poster" in response.content.decode()
     assert leaks(response, Child.objects.all()) == []
 
 
