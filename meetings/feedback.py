@@ -108,6 +108,11 @@ class FeedbackDue:
     is_overdue: bool
     is_mine: bool
 
+    @property
+    def letter_allowed(self) -> bool:
+        """After a withdrawal the family is still owed an answer, but not the team's proposal."""
+        return not policy.in_wind_up(self.item.case)
+
 
 def feedback_open_for(user, *, now: datetime) -> list[FeedbackDue]:
     """The open feedback deadlines `user` answers for as contact person, soonest first, and, for a

@@ -104,6 +104,7 @@ def feedback_record_view(request, item_id: int):
         "deadline": deadline,
         "days_left": (deadline.due_date - today).days if deadline else None,
         "is_overdue": deadline is not None and deadline.due_at <= timezone.now(),
+        "letter_allowed": not policy.in_wind_up(case),
         "form": form,
     }
     return render(request, "meetings/feedback_form.html", context)

@@ -388,3 +388,26 @@ def test_it_lets_only_the_coordinator_name_users(member, coordinator, registered
 
     assert not policy.permits(member, policy.COORDINATE, registered_case)
     assert coordinator.memberships.get(team=registered_case.team).role == Role.COORDINATOR
+
+
+def test_it_lets_the_contact_person_record_owed_feedback_after_a_withdrawal_but_not_print_the_letter(
+    client, member, registered_case
+):
+    # Given a discussed case whose guardian then withdrew, with the member as contact person
+    from tests.feedback_helpers import discussed_item
+
+    item = discussed_item(registered_case, contact=member, proposal="Förslaget till familjen")
+    consent = registered_case.consents.get(adult__first_name="Anna")
+    consent_withdraw(consent=consent, actor=member, method="oral", today=timezone.localdate())
+    client.force_login(member)
+
+    # When they open the feedback page, their list and the letter
+    page = client.get(f"/aterkopplingar/{item.pk}/")
+    listing = client.get("/aterkopplingar/").content.decode()
+    letter = client.get(f"/aterkopplingar/{item.pk}/brev.pdf")
+
+    # Then they may record the feedback the family is owed, without the team's proposal in a letter
+    assert page.status_code == 200
+    assert f"/aterkopplingar/{item.pk}/brev.pdf" not in page.content.decode()
+    assert f"/aterkopplingar/{item.pk}/brev.pdf" not in listing
+    assert letter.status_code == 403
