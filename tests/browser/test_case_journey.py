@@ -26,6 +26,7 @@ CHILD_NUMBER = "20150314-9831"  # Skatteverket's test series
 AWAITING_CONSENT = re.compile(r"Väntar på samtycke|Awaiting consent")
 READY = re.compile(r"Klar för möte|Ready for a meeting")
 NOT_IN_FORCE = re.compile(r"Samtycket gäller inte|The consent is not in force")
+WITHDRAWN = re.compile("har återkallats eller har gått ut|has been withdrawn or has expired")
 NOT_FOUND = re.compile(r"Sidan finns inte|Page not found")
 
 
@@ -157,9 +158,10 @@ def test_a_case_goes_from_start_to_ready_and_a_withdrawal_hides_it_from_the_team
     check_a11y(page)
     page.check("input[name=method][value=oral]")
     submit(page)
-    page.wait_for_url(f"**{case_url}")  # the initiator still sees the case
+    page.wait_for_url(f"**{case_url}")  # the initiator still sees what winding the case up needs
     assert AWAITING_CONSENT.search(status_badge(page).inner_text())
-    assert NOT_IN_FORCE.search(page.locator("main .alert-warning").inner_text())
+    assert WITHDRAWN.search(page.locator("main .alert-warning").inner_text())
+    assert "Storgatan" not in page.locator("main").inner_text()  # the guardians' addresses are not shown
     check_a11y(page)
 
     # The colleague has lost it.
