@@ -220,7 +220,14 @@ def get_for_user(request, model_or_queryset, pk, *, action: str = VIEW, log_acti
     rule = _rule(model)
     obj = queryset.filter(pk=pk).first()
     if obj is None:
-        log_access(request, action=log_action, outcome=Outcome.DENIED, object_type=object_type_of(model), object_id=pk)
+        log_access(
+            request,
+            action=log_action,
+            outcome=Outcome.DENIED,
+            object_type=object_type_of(model),
+            object_id=pk,
+            child_id=_child_asked_for(model, pk),
+        )
         raise Http404
     # A refused action on a visible object is logged with its context, so a child's log shows it too.
     team_id, unit_id, child_id = rule.context(request.user, obj)
@@ -239,6 +246,16 @@ def get_for_user(request, model_or_queryset, pk, *, action: str = VIEW, log_acti
     return obj
 
 
+def _child_asked_for(model: type[Model], pk) -> int | None:
+    """The child an object refused to a user belongs to, if any: the child's log extract shows every
+    attempt on their data, also the refused ones (a case asked for by someone outside its team)."""
+    fields = {field.name for field in model._meta.get_fields()}
+    path = "child_id" if "child" in fields else "case__child_id" if "case" in fields else None
+    if path is None:
+        return None
+    return model._default_manager.filter(pk=pk).values_list(path, flat=True).first()
+
+
 def get_part(request, queryset: QuerySet, pk, *, log_action: LogAction = LogAction.VIEW):
     """One object that belongs to an object `get_for_user` has returned (a case's adult, consent,
     intervention; a meeting's agenda item): `queryset` is already limited to its parent. Another
@@ -248,16 +265,13 @@ def get_part(request, queryset: QuerySet, pk, *, log_action: LogAction = LogActi
     if obj is not None:
         return obj
     model = queryset.model
-    child_id = None
-    if any(field.name == "case" for field in model._meta.get_fields()):
-        child_id = model._default_manager.filter(pk=pk).values_list("case__child_id", flat=True).first()
     log_access(
         request,
         action=log_action,
         outcome=Outcome.DENIED,
         object_type=object_type_of(model),
         object_id=pk,
-        child_id=child_id,
+        child_id=_child_asked_for(model, pk),
     )
     raise Http404
 

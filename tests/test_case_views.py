@@ -411,10 +411,15 @@ def test_it_hides_a_case_from_another_team_and_logs_the_attempt(client, outsider
     # When they ask for the case's address
     response = client.get(f"/arenden/{consented_case.pk}/")
 
-    # Then the case does not exist for them, and the attempt is in the log without the child
+    # Then the case does not exist for them, and the attempt is in the log naming the child, so the
+    # child's log extract shows it
     assert response.status_code == 404
     entry = AccessLogEntry.objects.get(user_id=outsider.pk, object_type="cases.case")
-    assert (entry.outcome, entry.object_id, entry.child_id) == (Outcome.DENIED, str(consented_case.pk), None)
+    assert (entry.outcome, entry.object_id, entry.child_id) == (
+        Outcome.DENIED,
+        str(consented_case.pk),
+        consented_case.child_id,
+    )
 
 
 def test_it_keeps_identity_numbers_out_of_page_titles_and_links(client, member, consented_case):

@@ -163,16 +163,35 @@ def test_it_prints_no_address_on_the_plan(client, member, case, plan):
     assert "Storgatan" not in _text(_plan_pdf(client, case))
 
 
-def test_it_prints_no_school_for_a_protected_child(client, member, case, plan):
-    child = case.child
-    child.school_unit = UnitFactory(
-        kind=UnitKind.SCHOOL, municipality=case.team.area.municipality, name="Ålidhemsskolan"
-    )
+@pytest.fixture
+def schooled(case):
+    """The case registered the child's school."""
+    case.school_unit = UnitFactory(kind=UnitKind.SCHOOL, municipality=case.team.area.municipality, name="Skolgården")
+    case.save()
+    return case
+
+
+def test_it_prints_the_school_when_nobody_is_protected(client, member, schooled, plan):
+    client.force_login(member)
+
+    assert "Skolgården" in _text(_plan_pdf(client, schooled))
+
+
+def test_it_prints_no_school_for_a_protected_child(client, member, schooled, plan):
+    child = schooled.child
     child.protection = ProtectionLevel.PROTECTED_REGISTRATION
     child.save()
     client.force_login(member)
 
-    assert "Ålidhemsskolan" not in _text(_plan_pdf(client, case))
+    assert "Skolgården" not in _text(_plan_pdf(client, schooled))
+
+
+def test_it_prints_no_school_when_only_a_guardian_is_protected(client, member, schooled, plan):
+    # The school points to where the family, and so the protected parent, lives.
+    schooled.adults.filter(first_name="Anna").update(protection=ProtectionLevel.PROTECTED_REGISTRATION)
+    client.force_login(member)
+
+    assert "Skolgården" not in _text(_plan_pdf(client, schooled))
 
 
 def test_it_logs_the_plans_download_as_a_print(client, member, case, plan):
