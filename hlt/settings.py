@@ -27,7 +27,11 @@ if not SECRET_KEY:
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if HLT_DEMO else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# The role web, worker and beat connect as; it owns no table (README "Database roles").
 DATABASE_URL = env_str("DATABASE_URL")
+# The tables' owner, given to the migrate step alone: a process that has it connects as the owner,
+# to migrate and then to grant DATABASE_URL's role its privileges (manage.py grant_runtime_role).
+MIGRATION_DATABASE_URL = env_str("MIGRATION_DATABASE_URL")
 REDIS_URL = env_str("REDIS_URL")
 
 if not HLT_DEMO:
@@ -114,14 +118,26 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 # Persistent connections: a new PostgreSQL connection per request cuts throughput about five-fold.
 DB_CONN_MAX_AGE = env_int("DB_CONN_MAX_AGE", 600)
+if MIGRATION_DATABASE_URL and not DATABASE_URL:
+    raise ImproperlyConfigured("MIGRATION_DATABASE_URL needs DATABASE_URL: the runtime role it grants privileges to.")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=DB_CONN_MAX_AGE, conn_health_checks=True)}
+    DATABASES = {
+        "default": dj_database_url.parse(
+            MIGRATION_DATABASE_URL or DATABASE_URL, conn_max_age=DB_CONN_MAX_AGE, conn_health_checks=True
+        )
+    }
+    # The runtime role that grant_runtime_role serves: it must be in the database the owner migrates.
+    _runtime = dj_database_url.parse(DATABASE_URL)
+    HLT_DB_RUNTIME_ROLE = _runtime["USER"]
+    if any(_runtime[key] != DATABASES["default"][key] for key in ("HOST", "PORT", "NAME")):
+        raise ImproperlyConfigured("MIGRATION_DATABASE_URL and DATABASE_URL must name the same database.")
     # A request's queries are short: starting parallel workers costs them more (several ms) than it
     # saves, and takes the cores other requests need. Batch jobs turn them on for their transaction
     # (dashboards.services). Blank it for a connection pooler that refuses startup options.
     if options := env_str("DB_OPTIONS", "-c max_parallel_workers_per_gather=0"):
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = options
 else:
+    HLT_DB_RUNTIME_ROLE = ""
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import dj_database_url
 import pytest
 import yaml
 from django.conf import settings
@@ -49,6 +50,12 @@ def _production_env() -> dict:
 def _command(service: dict) -> list[str]:
     command = service.get("command") or []
     return shlex.split(command) if isinstance(command, str) else list(command)
+
+
+def _example_env() -> dict:
+    """The variables .env.example sets (commented-out ones are only shown)."""
+    lines = (ROOT / ".env.example").read_text().splitlines()
+    return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
 
 
 @pytest.fixture(scope="module")
@@ -113,6 +120,41 @@ def test_it_runs_the_image_as_a_non_root_user():
     users = re.findall(r"^USER\s+(\S+)", (ROOT / "Dockerfile").read_text(), re.MULTILINE)
     assert users
     assert users[-1] not in {"root", "0"}
+
+
+# --- Database roles: the owner migrates, web and worker run as a role that owns nothing -------------
+
+
+def test_it_gives_the_owners_database_url_to_the_migrate_service_alone(compose):
+    assert "MIGRATION_DATABASE_URL" in compose["migrate"]["environment"]
+    for name in ["web", "worker", "beat"]:
+        assert "MIGRATION_DATABASE_URL" not in (compose[name].get("environment") or {}), name
+    # Every application service reads .env.
+    assert "MIGRATION_DATABASE_URL" not in _example_env()
+
+
+def test_it_grants_the_runtime_role_its_privileges_after_every_migrate(compose):
+    command = _command(compose["migrate"])
+    assert command[:2] == ["sh", "-c"]
+    assert re.fullmatch(r"python manage\.py migrate --no-input && python manage\.py grant_runtime_role", command[2])
+
+
+def test_it_runs_web_worker_and_beat_as_a_role_that_is_not_the_owner(compose):
+    runtime = dj_database_url.parse(_example_env()["DATABASE_URL"])
+    owner = dj_database_url.parse(compose["migrate"]["environment"]["MIGRATION_DATABASE_URL"])
+    postgres = compose["postgres"]["environment"]
+    assert runtime["USER"] != owner["USER"]
+    assert (owner["USER"], owner["PASSWORD"]) == (postgres["POSTGRES_USER"], postgres["POSTGRES_PASSWORD"])
+    assert (runtime["USER"], runtime["PASSWORD"]) == (postgres["HLT_RUNTIME_USER"], postgres["HLT_RUNTIME_PASSWORD"])
+    assert (runtime["HOST"], runtime["NAME"]) == (owner["HOST"], owner["NAME"]) == ("postgres", postgres["POSTGRES_DB"])
+
+
+def test_it_creates_the_runtime_role_on_the_first_start_of_the_database(compose):
+    mounts = [volume.split(":") for volume in compose["postgres"]["volumes"] if volume.startswith("./")]
+    assert [(source, target) for source, target, *_ in mounts] == [
+        ("./docker/postgres/create-runtime-role.sh", "/docker-entrypoint-initdb.d/10-create-runtime-role.sh")
+    ]
+    assert (ROOT / "docker" / "postgres" / "create-runtime-role.sh").is_file()
 
 
 # --- .env.example -----------------------------------------------------------------------------------
@@ -193,6 +235,38 @@ def test_it_runs_the_demo_on_embedded_defaults(tmp_path):
         "True",
         "django.core.cache.backends.filebased.FileBasedCache",
     ], result.stderr
+
+
+def test_it_connects_as_the_owner_only_when_given_the_migration_url():
+    code = "from django.conf import settings as s; print(s.DATABASES['default']['USER'], s.HLT_DB_RUNTIME_ROLE)"
+    runtime = {**_production_env(), "DATABASE_URL": "postgres://hlt_app:a@db.example.se:5432/hlt"}
+    owner = {**runtime, "MIGRATION_DATABASE_URL": "postgres://hlt:b@db.example.se:5432/hlt"}
+    assert _django(code, **runtime).stdout.split() == ["hlt_app", "hlt_app"]
+    assert _django(code, **owner).stdout.split() == ["hlt", "hlt_app"]
+
+
+@pytest.mark.parametrize(
+    "migration_url", ["postgres://hlt:b@db.example.se:5432/other", "postgres://hlt:b@elsewhere.example.se:5432/hlt"]
+)
+def test_it_refuses_a_migration_url_for_another_database_than_the_runtime_roles(migration_url):
+    env = {
+        **_production_env(),
+        "DATABASE_URL": "postgres://hlt_app:a@db.example.se:5432/hlt",
+        "MIGRATION_DATABASE_URL": migration_url,
+    }
+    result = _django("import django; django.setup()", **env)
+    assert result.returncode != 0
+    assert "must name the same database" in result.stderr
+
+
+def test_it_refuses_a_migration_url_without_the_runtime_roles(tmp_path):
+    result = _django(
+        "import django; django.setup()",
+        HLT_VAR_DIR=str(tmp_path),
+        MIGRATION_DATABASE_URL="postgres://hlt:b@db.example.se:5432/hlt",
+    )
+    assert result.returncode != 0
+    assert "MIGRATION_DATABASE_URL needs DATABASE_URL" in result.stderr
 
 
 def test_it_keeps_database_connections_open_between_requests():
