@@ -131,6 +131,22 @@ class CaseStartForm(forms.Form):
             self.fields["initiator_unit"].initial = home_units.pop()
 
 
+class CaseSearchForm(forms.Form):
+    """A name, case reference or identity number, posted: the term never goes into a URL."""
+
+    term = forms.CharField(
+        label=_("Search by name, case or identity number"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def clean_term(self):
+        term = " ".join(self.cleaned_data["term"].split())
+        if len(term) < 2:
+            raise ValidationError(_("Write at least two characters."))
+        return term
+
+
 class CaseFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False)
     team = forms.ModelChoiceField(label=_("Team"), queryset=None, required=False, empty_label=_("All my teams"))

@@ -13,9 +13,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access import policy
-from access.log import log_access
+from access.log import log_access, log_children_listed
 from access.models import LogAction, Outcome
-from cases.forms import CaseCloseForm, CaseFilterForm, CaseStartForm, ChildForm, IdentitySearchForm, NameUserForm
+from cases.forms import (
+    CaseCloseForm,
+    CaseFilterForm,
+    CaseSearchForm,
+    CaseStartForm,
+    ChildForm,
+    IdentitySearchForm,
+    NameUserForm,
+)
 from cases.identity import Identity, IdentityType, parse_national_id
 from cases.models import Case
 from cases.selectors import (
@@ -47,25 +55,52 @@ from support.selectors import plan_for_case
 
 PAGE_SIZE = 25
 SESSION_KEY = "new_case_identity"
+SEARCH_KEY = "case_search"
 
 
 @login_required
 def case_list_view(request):
-    """The cases of my teams, filtered and sorted; one access-log entry per page shown."""
+    """The cases of my teams, filtered, searched and sorted; one access-log entry per child a page
+    shows, as a search while a search is active. The search term lives in the session, so neither
+    a name nor an identity number goes into a URL."""
+    search = _case_search(request)
+    if search is None:
+        return redirect("cases:list")
     form = CaseFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
+    term = request.session.get(SEARCH_KEY, "")
     cases = case_list(
         request.user,
         status=filters.get("status", ""),
         team=filters.get("team"),
         sort=filters.get("sort") or "newest",
+        search=term,
+        today=timezone.localdate(),
     )
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("sida"))
+    action = LogAction.SEARCH if term else LogAction.LIST
     if page.object_list:
-        policy.log_list(request, Case, page.object_list)
+        log_children_listed(request, [case.child_id for case in page.object_list], action=action)
+    elif term:
+        log_access(request, action=LogAction.SEARCH, outcome=Outcome.ALLOWED, object_type="cases.case")
     query = request.GET.copy()
     query.pop("sida", None)
-    return render(request, "cases/case_list.html", {"form": form, "page": page, "query": query.urlencode()})
+    context = {"form": form, "search": search, "term": term, "page": page, "query": query.urlencode()}
+    return render(request, "cases/case_list.html", context)
+
+
+def _case_search(request) -> CaseSearchForm | None:
+    """A posted search is kept in the session (None: redirect, so a reload does not post again)."""
+    if request.method != "POST":
+        return CaseSearchForm(initial={"term": request.session.get(SEARCH_KEY, "")})
+    if "clear" in request.POST:
+        request.session.pop(SEARCH_KEY, None)
+        return None
+    search = CaseSearchForm(request.POST)
+    if not search.is_valid():
+        return search
+    request.session[SEARCH_KEY] = search.cleaned_data["term"]
+    return None
 
 
 def _require_team_member(request) -> None:

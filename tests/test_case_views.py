@@ -638,3 +638,112 @@ def test_it_lets_only_named_users_edit_a_protected_child(client, consented_case,
     assert (refused.status_code, allowed.status_code) == (403, 200)
     entry = AccessLogEntry.objects.get(user_id=colleague.pk, object_id=str(consented_case.pk))
     assert (entry.outcome, entry.child_id) == (Outcome.DENIED, consented_case.child_id)
+
+
+# --- Searching among the cases ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def searchable(team, other_team, member):
+    """Two cases the member sees and one of another team's they do not."""
+    mine = _case_in(team, member, child=ChildFactory(first_name="Wilma", last_name="Sökdotter"))
+    other = _case_in(team, member, child=ChildFactory(first_name="Axel", last_name="Annansson"))
+    hidden = CaseFactory(team=other_team, child=ChildFactory(first_name="Wilma", last_name="Sökdotter-Dold"))
+    return mine, other, hidden
+
+
+def _search_cases(client, term):
+    client.post("/arenden/", {"term": term})
+    return client.get("/arenden/")
+
+
+@pytest.mark.parametrize(
+    "term",
+    ["wilma", "Sökdotter", "Wilma Sökdotter", "identity12", "identity10", "identity_dash", "reference"],
+)
+def test_it_finds_a_case_by_name_identity_number_or_reference(client, member, searchable, term):
+    mine = searchable[0]
+    number = mine.child.identity_number
+    term = {
+        "identity12": number,
+        "identity10": number[2:],
+        "identity_dash": f"{number[:8]}-{number[8:]}",
+        "reference": mine.reference,
+    }.get(term, term)
+    client.force_login(member)
+
+    page = _search_cases(client, term)
+
+    assert [case.pk for case in page.context["page"].object_list] == [mine.pk]
+
+
+def test_it_never_searches_beyond_the_cases_the_user_sees(client, member, searchable):
+    client.force_login(member)
+
+    page = _search_cases(client, "Sökdotter-Dold")
+
+    html = page.content.decode()
+    assert list(page.context["page"].object_list) == []
+    assert f"/arenden/{searchable[2].pk}/" not in html
+    assert searchable[2].reference not in html
+
+
+def test_it_keeps_the_search_term_out_of_every_url(client, member, searchable):
+    client.force_login(member)
+
+    response = client.post("/arenden/", {"term": searchable[0].child.identity_number})
+    page = client.get(response["Location"])
+
+    assert response.status_code == 302 and response["Location"] == "/arenden/"
+    links = re.findall(r'(?:href|action)="([^"]*)"', page.content.decode())
+    assert not any(form in link for link in links for form in _forms_of(searchable[0].child.identity_number))
+
+
+def test_it_logs_a_search_naming_each_child_it_finds(client, member, searchable):
+    client.force_login(member)
+
+    _search_cases(client, "wilma")
+
+    entries = AccessLogEntry.objects.filter(user_id=member.pk, action=LogAction.SEARCH)
+    assert list(entries.values_list("child_id", flat=True)) == [searchable[0].child_id]
+
+
+def test_it_logs_a_search_that_finds_nothing(client, member, searchable):
+    client.force_login(member)
+
+    _search_cases(client, "Ingen sådan")
+
+    entry = AccessLogEntry.objects.get(user_id=member.pk, action=LogAction.SEARCH)
+    assert (entry.outcome, entry.child_id) == (Outcome.ALLOWED, None)
+
+
+def test_it_clears_the_search(client, member, searchable):
+    client.force_login(member)
+    _search_cases(client, "wilma")
+
+    client.post("/arenden/", {"clear": "1"})
+    page = client.get("/arenden/")
+
+    assert len(page.context["page"].object_list) == 2
+
+
+def test_it_asks_for_at_least_two_characters(client, member, searchable):
+    client.force_login(member)
+
+    page = client.post("/arenden/", {"term": "w"})
+
+    assert page.status_code == 200
+    assert _shown("Write at least two characters.") in page.content.decode()
+
+
+@pytest.mark.parametrize("case_count", [1, 20])
+def test_it_searches_in_constant_queries(client, django_assert_num_queries, member, team, case_count):
+    for _ in range(case_count):
+        _case_in(team, member, child=ChildFactory(first_name="Wilma"))
+    client.force_login(member)
+    client.get("/")
+    client.post("/arenden/", {"term": "wilma"})
+    # user, count of the matching visible cases, the page of them with child and team, access-log
+    # insert (one per child), unread notices for the header, the filter form's team choices
+    with django_assert_num_queries(6):
+        client.get("/arenden/")
