@@ -17,7 +17,8 @@ from cases.services import CASE_CHILD_FIELDS, case_event_record, case_require_op
 from consent.selectors import consent_state
 from consent.services import ADULT_FIELDS, PROTECTED_ADULT_FIELDS
 
-CONTACT_FIELDS = [name for name in ADULT_FIELDS if name in PROTECTED_ADULT_FIELDS or name in ("language",)]
+# What fills an adult both cases registered: how to reach them (protection is raised separately).
+CONTACT_FIELDS = [name for name in PROTECTED_ADULT_FIELDS if name != "protection"]
 
 
 def _same_person(a: Adult, b: Adult) -> bool:
