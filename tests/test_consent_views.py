@@ -330,9 +330,10 @@ def test_it_hides_the_signed_form_from_another_team_and_logs_the_attempt(client,
 
     response = client.get(f"/arenden/{case.pk}/samtycke/{signed.pk}/dokument/")
 
+    # The refusal names the child asked for, so the child's log extract shows the attempt.
     assert response.status_code == 404
     entry = AccessLogEntry.objects.get(user_id=outsider.pk)
-    assert (entry.action, entry.outcome, entry.child_id) == (LogAction.EXPORT, Outcome.DENIED, None)
+    assert (entry.action, entry.outcome, entry.child_id) == (LogAction.EXPORT, Outcome.DENIED, case.child_id)
 
 
 def test_it_hides_the_signed_form_from_a_colleague_before_consent_is_in_force(client, colleague, case, signed):
