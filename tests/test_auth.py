@@ -1,5 +1,6 @@
 """Login, mandatory MFA, rate limits, session lifetime and logout, as a user meets them."""
 
+import re
 from datetime import timedelta
 from urllib.parse import unquote
 
@@ -219,3 +220,20 @@ def test_it_trusts_an_identity_provider_login_as_multi_factor(rf, no_mfa_user, s
     request.session = SessionStore()
     record_authentication(request, no_mfa_user, method="socialaccount", provider="siths")
     assert not mfa_satisfied(request)
+
+
+def test_it_says_on_the_login_page_how_one_gets_an_account(client, db):
+    html = client.get(LOGIN).content.decode()
+
+    assert "inbjudan" in html
+    assert "/konto/signup/" not in html
+    assert "Har du redan ett konto" not in html
+
+
+def test_it_focuses_the_code_field_on_the_two_factor_page(client, member):
+    password_step(client, member)
+
+    html = client.get(MFA).content.decode()
+
+    code_input = re.search(r'<input[^>]*name="code"[^>]*>', html).group(0)
+    assert "autofocus" in code_input and 'inputmode="numeric"' in code_input
