@@ -11,6 +11,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from hlt.content_policy import content_security_policy, origin_of
 from hlt.env import env_bool, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "csp",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -80,6 +82,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "hlt.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -247,6 +250,12 @@ if OIDC_SERVER_URL:
             }
         ],
     }
+
+# Content-Security-Policy (hlt/content_policy.py): forms may post to the portal and, for the
+# OpenID Connect login's redirect, to the identity provider. Set HLT_CSP_FORM_ACTION when the
+# provider's login page lives on another origin than OIDC_SERVER_URL.
+HLT_CSP_FORM_ACTION = env_list("HLT_CSP_FORM_ACTION", [origin_of(OIDC_SERVER_URL)] if OIDC_SERVER_URL else [])
+CONTENT_SECURITY_POLICY = content_security_policy(form_action_origins=HLT_CSP_FORM_ACTION)
 
 # Session rows are created at login (so deactivation can end them); tracking every request's
 # activity would cost several queries per page.

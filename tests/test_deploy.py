@@ -269,6 +269,25 @@ def test_it_refuses_a_migration_url_without_the_runtime_roles(tmp_path):
     assert "MIGRATION_DATABASE_URL needs DATABASE_URL" in result.stderr
 
 
+_FORM_ACTION = "from django.conf import settings; print(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action'])"
+
+
+def test_it_lets_the_login_form_redirect_to_the_identity_provider():
+    result = _django(_FORM_ACTION, **_production_env(), OIDC_SERVER_URL="https://idp.example.se/oidc/siths")
+    assert result.stdout.strip() == "[\"'self'\", 'https://idp.example.se']", result.stderr
+
+
+def test_it_lets_forms_post_only_to_the_portal_without_an_identity_provider():
+    result = _django(_FORM_ACTION, **_production_env())
+    assert result.stdout.strip() == "[\"'self'\"]", result.stderr
+
+
+def test_it_refuses_a_form_action_that_is_not_an_origin():
+    result = _django(_FORM_ACTION, **_production_env(), HLT_CSP_FORM_ACTION="https://idp.example.se; script-src *")
+    assert result.returncode != 0
+    assert "is not an origin" in result.stderr
+
+
 def test_it_keeps_database_connections_open_between_requests():
     database = settings.DATABASES["default"]
     assert database["CONN_MAX_AGE"] > 0
