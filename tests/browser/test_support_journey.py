@@ -167,7 +167,15 @@ def test_support_is_planned_a_sip_established_followed_up_and_the_case_closed(
     assert SUPPORT_ONGOING.search(status_badge(page).inner_text())
     check_a11y(page)
 
-    # 2. Both guardians consent to a SIP, on the paper form.
+    # 2. Before the SIP consent, the SIP pages say so in a warning with a link (its contrast checked).
+    page.goto(f"{sip_url}ny/")
+    check_a11y(page)
+    page.locator("main .alert-warning a.alert-link").wait_for()
+    page.goto(sip_url)
+    check_a11y(page)
+    page.goto(case_url)
+
+    # Both guardians consent to a SIP, on the paper form.
     record_sip_consent(page, case_url, anna, check=True)
     record_sip_consent(page, case_url, bertil)
 
