@@ -49,14 +49,15 @@ VIEW_CONTACTS = "view_contacts"
 MANAGE = "manage"
 EDIT = "edit"  # record consent, manage guardians
 VIEW_PROTECTED = "view_protected"  # a protected person's address, contacts and school
-EDIT_CHILD = "edit_child"  # correct the child's details, which for a protected child shows their school
+EDIT_CHILD = "edit_child"  # correct the child's details, which show the school (protected when anyone is)
 COORDINATE = "coordinate"  # consent exceptions, naming users on a case
 CLOSE = "close"
 VIEW_STATUS = "view_status"  # the case page, as far as winding up after a withdrawal needs
 RECORD_CONSENT = "record_consent"  # record or withdraw consent, print a consent form
 END_DEADLINE = "end_deadline"  # record the feedback owed, cancel a follow-up: what closing needs first
 # What the initiator and the coordinator may still do once consent is withdrawn or has expired:
-# see the case's status and consents, record consent again, close the case.
+# see the case's status and consents, record consent again, end the deadlines closing waits for,
+# close the case. Everything else is refused (docs/security.md, "After a withdrawal or expiry").
 WIND_UP_ACTIONS = frozenset({VIEW_STATUS, RECORD_CONSENT, END_DEADLINE, CLOSE})
 
 
