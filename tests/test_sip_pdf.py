@@ -272,6 +272,21 @@ def test_it_names_who_convenes_and_how_to_reach_them(client, member, case, plan)
     assert f"Namn {member.full_name}" in text
     assert "090-12 34 56" in text
     assert member.email in text
+    assert "Skriv inte känsliga uppgifter i e-post. Ring hellre." in text
+
+
+def test_it_offers_a_call_back_when_who_convenes_has_no_phone_number(client, member, case, plan):
+    # Given the convener has no work phone number
+    member.phone = ""
+    member.save()
+    client.force_login(member)
+
+    # When the invitation is printed, then it asks for the family's number instead of saying "ring"
+    text = _text(_invitation_pdf(client, case))
+
+    assert "Ring hellre" not in text
+    assert f"Skriv bara det nummer vi når er på, så ringer {member.full_name} upp." in text
+    assert member.email in text
 
 
 def test_it_lists_who_is_invited(client, member, case, plan):
