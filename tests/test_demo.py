@@ -12,7 +12,8 @@ from consent.models import Consent, ConsentException, Method
 from consent.selectors import GuardianState, consent_state
 from consent.services import consent_expiry_sweep
 from dashboards.models import TeamMonth
-from hlt.demo import DEMO_ACCOUNTS, DEMO_CASES, _spec, demo_personnummer, seed_demo
+from hlt.demo import DEMO_ACCOUNTS, _spec, seed_demo
+from hlt.demo_cases import DEMO_CASES, demo_personnummer
 from hlt.demo_stats import AREA_FIGURES, STATISTICS_REASON
 from meetings.models import AgendaItem, ItemState, Meeting, MeetingStatus
 from support.models import FollowUp, Intervention
