@@ -33,7 +33,7 @@ class DemoGuardian:
     relation: str
     birth: str  # YYYYMMDD
     serial: int  # 980-999
-    phone: str = ""  # PTS's numbers for fiction: 070-174 06 05 to 070-174 06 99
+    phone: str = ""  # PTS's numbers for fiction, 070-174 06 05 to 29 (the professionals have 30 to 99)
     protection: str = ProtectionLevel.NONE
 
     def fields(self, today: date) -> dict:

@@ -12,7 +12,7 @@ from consent.models import Consent, ConsentException, Method
 from consent.selectors import GuardianState, consent_state
 from consent.services import consent_expiry_sweep
 from dashboards.models import TeamMonth
-from hlt.demo import DEMO_ACCOUNTS, _spec, seed_demo
+from hlt.demo import DEMO_ACCOUNTS, WORK_PHONES, _spec, seed_demo
 from hlt.demo_cases import DEMO_CASES, demo_personnummer
 from hlt.demo_stats import AREA_FIGURES, STATISTICS_REASON
 from meetings.models import AgendaItem, ItemState, Meeting, MeetingStatus
@@ -253,6 +253,20 @@ def test_a_family_that_had_its_feedback_has_a_plan_and_an_established_sip():
     assert case.follow_ups.filter(deadline__completed_at__isnull=True).count() == 1
     assert case.sip.status == "established"
     assert case.sip.principals.filter(is_overall_responsible=True).count() == 1
+
+
+def test_the_professionals_have_work_phones_of_their_own_from_the_numbers_for_fiction():
+    seed_demo()
+    # Everyone a demo login works with: the demo accounts and the Ålidhem and Mariehem teams
+    demo_logins = [email for email, _name, _role in DEMO_ACCOUNTS if not email.startswith("admin")]
+    professionals = User.objects.filter(memberships__team__name__in=["HLT Ålidhem", "HLT Mariehem"]).distinct()
+    phones = [user.phone for user in professionals] + [User.objects.get(email=e).phone for e in demo_logins]
+    assert all(phone in WORK_PHONES for phone in phones)
+    everyone = list(User.objects.exclude(phone="").values_list("phone", flat=True))
+    assert len(everyone) == len(set(everyone))
+    guardians = set(Adult.objects.exclude(phone="").values_list("phone", flat=True))
+    assert guardians.isdisjoint(everyone)
+    assert all("070-1740605" <= phone <= "070-1740699" for phone in [*everyone, *guardians])
 
 
 # --- The statistics backdrop (hlt/demo_stats.py), written by the seed_demo command -----------------
