@@ -217,8 +217,10 @@ DEMO_CASES = [
 ]
 
 
-# Stories that meet the team (hlt/demo_meetings.py takes them on from "ready").
-MEETING_STORIES = ("on_agenda", "feedback_due", "feedback_overdue", "feedback_given")
+# Stories that meet the team (hlt/demo_meetings.py takes them on from "ready"). The two of TODAY wait
+# on the agenda of the meeting under way today, for the minutes to be taken.
+TODAY_STORIES = ("today", "today_with_family")
+MEETING_STORIES = ("on_agenda", "feedback_due", "feedback_overdue", "feedback_given", *TODAY_STORIES)
 DEMO_CASES += [
     DemoCase(
         story="on_agenda",
@@ -263,7 +265,7 @@ DEMO_CASES += [
         birth="20130310",
         serial=989,
         initiator=MEMBER,
-        started_days_ago=70,
+        started_days_ago=90,
         preschool=False,
         reasons=("health", "safety"),
         reason_description="Leo har dragit sig undan kamraterna och skolsköterskan ser tecken på sömnproblem.",
@@ -278,7 +280,7 @@ DEMO_CASES += [
         birth="20160128",
         serial=991,
         initiator=MEMBER,
-        started_days_ago=75,
+        started_days_ago=95,
         preschool=False,
         reasons=("learning",),
         reason_description="Alva har svårt med läsningen och tappar motivationen i skolan.",
@@ -287,6 +289,42 @@ DEMO_CASES += [
         guardians=(
             DemoGuardian("Elin", "Öberg", Relation.MOTHER, "19870709", 992, "070-1740621"),
             DemoGuardian("Viktor", "Öberg", Relation.FATHER, "19860312", 993, "070-1740622"),
+        ),
+    ),
+    DemoCase(
+        story="today",
+        first_name="Nora",
+        last_name="Lundqvist",
+        birth="20170925",
+        serial=994,
+        initiator="alidhem.1@hlt.example",
+        started_days_ago=25,
+        preschool=False,
+        reasons=("health", "learning"),
+        reason_description="Nora har ofta huvudvärk i skolan och har svårt att komma igång med uppgifterna.",
+        family_view="Föräldrarna undrar om huvudvärken hänger ihop med att skolarbetet känns svårt.",
+        child_view="Nora vill slippa sitta längst bak där hon inte ser tavlan.",
+        guardians=(
+            DemoGuardian("Sanna", "Lundqvist", Relation.MOTHER, "19880514", 981, "070-1740623"),
+            DemoGuardian("Henrik", "Lundqvist", Relation.FATHER, "19861023", 983, "070-1740624"),
+        ),
+    ),
+    DemoCase(
+        story="today_with_family",
+        first_name="Adam",
+        last_name="Karlsson",
+        birth="20210411",
+        serial=996,
+        initiator="alidhem.4@hlt.example",
+        started_days_ago=28,
+        preschool=True,
+        reasons=("health", "safety"),
+        reason_description="BVC och förskolan ser att Adam äter dåligt och ofta är ledsen vid hämtning.",
+        family_view="Föräldrarna vill ha råd om maten och om hur de kan göra kvällarna lugnare.",
+        child_view="",
+        guardians=(
+            DemoGuardian("Amira", "Karlsson", Relation.MOTHER, "19930217", 985, "070-1740625"),
+            DemoGuardian("Peter", "Karlsson", Relation.FATHER, "19910605", 987, "070-1740626"),
         ),
     ),
 ]
