@@ -6,6 +6,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in e-mails and calendar feeds are built outside any request, so `make run` tells the web and
+# worker processes the address they serve (HOST and PORT) unless HLT_BASE_URL says otherwise.
+BASE_URL = $(or $(HLT_BASE_URL),http://$(HOST):$(PORT))
+RUN_ENV = HLT_BASE_URL='$(BASE_URL)'
 # Test services: the machine's local defaults unless the environment says otherwise.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hlt
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
@@ -33,13 +37,13 @@ run: $(VENV)/.base pdf-deps
 	@mkdir -p var
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
-	$(BIN)/python manage.py seed_demo
-	@$(BIN)/python manage.py demo_accounts
-	@echo "HLT Samverkan: http://$(HOST):$(PORT)/  (Ctrl-C stops web, worker and beat)"
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo
+	@$(RUN_ENV) $(BIN)/python manage.py demo_accounts
+	@echo "HLT Samverkan: $(BASE_URL)/  (Ctrl-C stops web, worker and beat)"
 	@trap 'kill 0' INT TERM EXIT; \
-	$(BIN)/celery --app hlt worker --beat --concurrency 1 --loglevel WARNING \
+	$(RUN_ENV) $(BIN)/celery --app hlt worker --beat --concurrency 1 --loglevel WARNING \
 	  --schedule var/celerybeat-schedule & \
-	$(BIN)/gunicorn hlt.wsgi --bind $(HOST):$(PORT) --workers 2 --log-level warning; \
+	$(RUN_ENV) $(BIN)/gunicorn hlt.wsgi --bind $(HOST):$(PORT) --workers 2 --log-level warning; \
 	wait
 
 # WeasyPrint renders PDFs with Pango and needs a font with å, ä and ö; install them when missing and we may.

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 # The first bytes of each accepted type. A file called .pdf that is not a PDF is refused.
@@ -16,9 +17,11 @@ def sniff_document(upload) -> str:
     """The content type of `upload` (PDF, JPEG or PNG), or a ValidationError saying what is wrong."""
     limit = settings.HLT_UPLOAD_MAX_MB * 1024 * 1024
     if upload.size > limit:
+        # Numbers in the active language's format: Swedish writes "12,5 MB", not "12.5 MB".
+        size = number_format(upload.size / 1024 / 1024, 1)
         raise ValidationError(
             _("The file is too large (%(size)s MB). The largest allowed is %(max)s MB.")
-            % {"size": round(upload.size / 1024 / 1024, 1), "max": settings.HLT_UPLOAD_MAX_MB},
+            % {"size": size, "max": number_format(settings.HLT_UPLOAD_MAX_MB)},
             code="too_large",
         )
     upload.seek(0)

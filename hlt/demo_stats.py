@@ -25,7 +25,8 @@ from django.db import transaction
 from cases.deadlines import feedback_due_date
 from cases.identity import IdentityType
 from cases.models import Case, CaseStatus, Child, ClosureReason, Deadline, DeadlineKind
-from hlt.demo import DEMO_ACCOUNTS, demo_personnummer
+from hlt.demo import DEMO_ACCOUNTS
+from hlt.demo_cases import demo_personnummer
 from hlt.workdays import local_datetime
 from meetings.models import (
     AgendaItem,

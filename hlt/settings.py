@@ -6,6 +6,7 @@ every setting production needs must be given or start-up fails.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -26,7 +27,12 @@ if not SECRET_KEY:
     SECRET_KEY = "demo-only-insecure-key-never-use-in-production-0123456789abcdefghij"
 
 DEBUG = env_bool("DEBUG", False)
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if HLT_DEMO else [])
+# Absolute links in e-mails and calendar feeds (invitations are sent by the worker, outside any
+# request). `make run` sets it from its HOST and PORT.
+HLT_BASE_URL = env_str("HLT_BASE_URL", "http://127.0.0.1:8000")
+# The demo also answers on the host its links name, so `make run HOST=…` can be opened there.
+demo_hosts = list(dict.fromkeys(["127.0.0.1", "localhost", urlsplit(HLT_BASE_URL).hostname or "localhost"]))
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", demo_hosts if HLT_DEMO else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # The role web, worker and beat connect as; it owns no table (README "Database roles").
 DATABASE_URL = env_str("DATABASE_URL")
@@ -339,8 +345,6 @@ else:
     raise ImproperlyConfigured("Production configuration lacks: EMAIL_HOST.")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "HLT Samverkan <noreply@hlt.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# Absolute links in e-mails (invitations are sent by the worker, outside any request).
-HLT_BASE_URL = env_str("HLT_BASE_URL", "http://127.0.0.1:8000")
 
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"

@@ -27,7 +27,7 @@ from teams.models import TeamMembership
 
 TEMPLATE = "meetings/letter_pdf.html"
 # Part of the digest: raise it when the template changes what a letter says, so letters re-render.
-LETTER_VERSION = 1
+LETTER_VERSION = 2
 
 
 def _letter_items():

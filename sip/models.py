@@ -1,10 +1,11 @@
 """The coordinated individual plan (samordnad individuell plan, SIP) of a case.
 
-By law (SoL 2 kap. 7 §, HSL 16 kap. 4 §) the municipality together with the region draws up the
-plan with the family, and it states four things: (1) the efforts needed, (2) which efforts each
-principal answers for, (3) the measures taken by others than the municipality and the region, and
-(4) which principal has the overall responsibility. Local routines add the family's goals, the SIP
-meeting, the follow-up date and who convenes.
+By law (the Socialtjänstlag 2025:400, which carried over the old SoL 2001:453 2 kap. 7 §, and HSL
+16 kap. 4 §) the municipality together with the region draws up the plan with the family, and it
+states four things: (1) the efforts needed, (2) which efforts each principal answers for, (3) the
+measures taken by others than the municipality and the region, and (4) which principal has the
+overall responsibility. Local routines add the family's goals, the SIP meeting, the follow-up date
+and who convenes.
 
 A plan needs the guardians' own SIP consent. Once established, every change makes a new version
 whose revision keeps what the plan said, so the history is never rewritten.
@@ -49,7 +50,8 @@ class LegalDocument(models.TextChoices):
 
 class LegalReference(models.Model):
     """The legal basis printed on a kind of document: data an administrator keeps up to date, not a
-    string in the code (the SIP paragraph of the new Socialtjänstlag 2025:400 is not yet verified)."""
+    string in the code (the SIP paragraph of the new Socialtjänstlag 2025:400 is not yet verified, so
+    the seeded text names the law without it; see sip/migrations/0004)."""
 
     document = models.CharField(_("document"), max_length=20, choices=LegalDocument.choices, unique=True)
     text = models.CharField(

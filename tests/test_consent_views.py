@@ -145,10 +145,9 @@ def test_it_refuses_an_upload_that_is_too_large(client, member, case, parties, p
     # When a larger scan is uploaded
     response = _record(client, case, _consent_data(_guardian(case, "Anna"), parties, document=upload))
 
-    # Then the page gives its size and the limit, and nothing is kept
-    expected = _shown("The file is too large (%(size)s MB). The largest allowed is %(max)s MB.", size=1.2, max=1)
+    # Then the page gives its size (written the Swedish way) and the limit, and nothing is kept
     assert response.status_code == 200
-    assert expected in response.content.decode()
+    assert "Filen är för stor (1,2 MB). Den får vara högst 1 MB." in response.content.decode()
     assert not Consent.objects.exists()
     assert _files_in(private_dir) == []
 

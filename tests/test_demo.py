@@ -1,7 +1,10 @@
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from access import policy
@@ -12,13 +15,16 @@ from consent.models import Consent, ConsentException, Method
 from consent.selectors import GuardianState, consent_state
 from consent.services import consent_expiry_sweep
 from dashboards.models import TeamMonth
-from hlt.demo import DEMO_ACCOUNTS, DEMO_CASES, _spec, demo_personnummer, seed_demo
+from hlt.demo import DEMO_ACCOUNTS, WORK_PHONES, _spec, seed_demo
+from hlt.demo_cases import DEMO_CASES, TODAY_STORIES, demo_personnummer
 from hlt.demo_stats import AREA_FIGURES, STATISTICS_REASON
 from meetings.models import AgendaItem, ItemState, Meeting, MeetingStatus
 from support.models import FollowUp, Intervention
 from teams.models import Area, Municipality, Region, Team
 
 pytestmark = pytest.mark.django_db
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 def _demo_counts() -> tuple[int, ...]:
@@ -228,6 +234,69 @@ def test_the_last_meeting_was_closed_and_its_feedback_is_due_within_the_week():
     assert item.deadline.due_date == timezone.localdate(item.meeting.starts_at) + timedelta(days=7)
 
 
+def _meeting_under_way() -> Meeting:
+    """The meeting the cases of today's stories wait on."""
+    meetings = {_demo_case(story).agenda_items.get().meeting for story in TODAY_STORIES}
+    assert len(meetings) == 1
+    return meetings.pop()
+
+
+def _assert_under_way_today(meeting: Meeting) -> None:
+    assert timezone.localdate(meeting.starts_at) == timezone.localdate()
+    assert meeting.starts_at <= timezone.now()
+    assert meeting.status == MeetingStatus.PLANNED  # the minutes are open
+    items = meeting.items.all()
+    assert [item.state for item in items] == [ItemState.PLANNED] * len(TODAY_STORIES)
+
+
+def test_this_months_meeting_is_under_way_today_with_cases_waiting_for_their_minutes(client):
+    # Given the seeded demo
+    seed_demo()
+    meeting = _meeting_under_way()
+
+    # Then Ålidhem's meeting of this month started today and its minutes are open
+    assert meeting.team.name == "HLT Ålidhem"
+    assert meeting.month == timezone.localdate().replace(day=1)
+    _assert_under_way_today(meeting)
+
+    # And the coordinator who opens it can record the minutes for each child on its agenda
+    client.force_login(User.objects.get(email="sammankallande@hlt.example"))
+    page = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    for item in meeting.items.select_related("case__child"):
+        assert item.case.child.full_name in page
+        assert reverse("meetings:minutes", args=[meeting.pk, item.pk]) in page
+
+
+def test_a_later_run_of_the_seed_brings_the_meeting_under_way_to_that_day():
+    # Given the demo seeded on one day, and seeded again in a later month on the day Ålidhem's own
+    # April meeting is held (its schedule: the second Monday, 13:00)
+    with time_machine.travel(datetime(2026, 3, 18, 10, 0, tzinfo=STOCKHOLM), tick=False):
+        seed_demo()
+    with time_machine.travel(datetime(2026, 4, 13, 10, 0, tzinfo=STOCKHOLM), tick=False):
+        seed_demo()
+
+        # Then the same meeting, its minutes still open, is under way on the later day
+        meeting = _meeting_under_way()
+        assert timezone.localdate(meeting.starts_at) == date(2026, 4, 13)
+        _assert_under_way_today(meeting)
+
+    # And it is still March's meeting, moved (a month has one meeting): April keeps its own, which
+    # it ends before
+    assert meeting.month == date(2026, 3, 1)
+    april = Meeting.objects.exclude(pk=meeting.pk).get(team=meeting.team, month=date(2026, 4, 1))
+    assert timezone.localdate(april.starts_at) == date(2026, 4, 13)
+    assert meeting.ends_at <= april.starts_at
+    assert Case.objects.count() == len(DEMO_CASES)
+
+
+def test_the_meeting_a_few_days_ago_was_last_months():
+    seed_demo()
+    meeting = _demo_case("feedback_due").agenda_items.get().meeting
+    this_month = timezone.localdate().replace(day=1)
+    assert meeting.month == (this_month - timedelta(days=1)).replace(day=1)
+    assert timezone.localdate() - timedelta(days=7) <= timezone.localdate(meeting.starts_at) < timezone.localdate()
+
+
 def test_a_family_from_the_month_before_still_waits_for_its_feedback():
     seed_demo()
     case = _demo_case("feedback_overdue")
@@ -252,6 +321,20 @@ def test_a_family_that_had_its_feedback_has_a_plan_and_an_established_sip():
     assert case.follow_ups.filter(deadline__completed_at__isnull=True).count() == 1
     assert case.sip.status == "established"
     assert case.sip.principals.filter(is_overall_responsible=True).count() == 1
+
+
+def test_the_professionals_have_work_phones_of_their_own_from_the_numbers_for_fiction():
+    seed_demo()
+    # Everyone a demo login works with: the demo accounts and the Ålidhem and Mariehem teams
+    demo_logins = [email for email, _name, _role in DEMO_ACCOUNTS if not email.startswith("admin")]
+    professionals = User.objects.filter(memberships__team__name__in=["HLT Ålidhem", "HLT Mariehem"]).distinct()
+    phones = [user.phone for user in professionals] + [User.objects.get(email=e).phone for e in demo_logins]
+    assert all(phone in WORK_PHONES for phone in phones)
+    everyone = list(User.objects.exclude(phone="").values_list("phone", flat=True))
+    assert len(everyone) == len(set(everyone))
+    guardians = set(Adult.objects.exclude(phone="").values_list("phone", flat=True))
+    assert guardians.isdisjoint(everyone)
+    assert all("070-1740605" <= phone <= "070-1740699" for phone in [*everyone, *guardians])
 
 
 # --- The statistics backdrop (hlt/demo_stats.py), written by the seed_demo command -----------------

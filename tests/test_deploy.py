@@ -288,6 +288,54 @@ def test_it_refuses_a_form_action_that_is_not_an_origin():
     assert "is not an origin" in result.stderr
 
 
+def _make_run(**variables) -> list[str]:
+    """The commands `make run` would run (`make -n`), in a clean environment holding only `variables`."""
+    result = subprocess.run(
+        ["make", "--no-print-directory", "-n", "run"],
+        cwd=ROOT,
+        env=_clean_env(**variables),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+def _started_with(lines: list[str], program: str) -> dict:
+    """The environment `make run` gives the process it starts as `.venv/bin/<program>`."""
+    line = next(line for line in lines if f".venv/bin/{program} " in line)
+    words = shlex.split(line.split(f".venv/bin/{program} ")[0])
+    return dict(word.split("=", 1) for word in words if "=" in word)
+
+
+def test_it_gives_the_demos_processes_the_address_make_run_serves(tmp_path):
+    # Given `make run` on another address than the default, with no HLT_BASE_URL
+    lines = _make_run(HOST="10.1.2.3", PORT="8123")
+
+    # Then the web server binds there, and it and the worker (which sends the e-mails) are told so
+    assert any("gunicorn hlt.wsgi --bind 10.1.2.3:8123" in line for line in lines)
+    for program in ("gunicorn", "celery"):
+        assert _started_with(lines, program) == {"HLT_BASE_URL": "http://10.1.2.3:8123"}
+
+    # And the demo's settings, given that environment, build links there and answer on that host
+    result = _django(
+        "from django.conf import settings as s; print(s.HLT_BASE_URL, '10.1.2.3' in s.ALLOWED_HOSTS)",
+        HLT_VAR_DIR=str(tmp_path),
+        **_started_with(lines, "gunicorn"),
+    )
+    assert result.stdout.split() == ["http://10.1.2.3:8123", "True"], result.stderr
+
+
+def test_it_keeps_the_base_url_make_run_is_given():
+    # Given a base URL of its own (the demo behind a proxy, say)
+    lines = _make_run(HOST="0.0.0.0", PORT="8123", HLT_BASE_URL="https://hlt.example.se")  # noqa: S104
+
+    # Then that is what the web server and the worker build links with
+    for program in ("gunicorn", "celery"):
+        assert _started_with(lines, program) == {"HLT_BASE_URL": "https://hlt.example.se"}
+
+
 def test_it_keeps_database_connections_open_between_requests():
     database = settings.DATABASES["default"]
     assert database["CONN_MAX_AGE"] > 0

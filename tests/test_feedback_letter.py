@@ -91,6 +91,30 @@ def test_it_names_the_contact_person_and_how_to_reach_them(item, member):
     assert member.memberships.get().home_unit.name in text
 
 
+def test_it_asks_the_family_to_ring_the_contact_persons_number_rather_than_write(item):
+    text = _letter(item)
+
+    assert "Skriv inte känsliga uppgifter i e-post. Ring hellre, eller be om ett möte." in text
+
+
+def test_it_offers_a_call_back_when_the_contact_person_has_no_phone_number(item, member):
+    # Given a contact person without a work phone number
+    member.phone = ""
+    member.save()
+
+    # When the letter is printed
+    text = _letter(item)
+
+    # Then it does not ask the family to ring a number it does not give, but offers a call back by e-mail
+    assert "Ring hellre" not in text
+    assert "Telefon" not in text
+    assert (
+        f"Vill ni hellre prata i telefon? Skriv bara det nummer vi når er på, så ringer {member.full_name} upp, "
+        "eller be om ett möte."
+    ) in text
+    assert member.email in text
+
+
 def test_it_says_what_the_team_proposes(item):
     assert "Vi föreslår stöd i klassrummet och samtal med skolkuratorn." in _letter(item)
 

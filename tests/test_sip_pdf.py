@@ -1,10 +1,12 @@
 """The SIP as PDFs: the plan and the invitation to the SIP meeting, read back with pypdf as a family
 or an auditor would read the paper, and each download logged as a print."""
 
+import importlib
 import io
 
 import pypdf
 import pytest
+from django.apps import apps
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
@@ -27,7 +29,9 @@ from tests.sip_helpers import (
 
 pytestmark = pytest.mark.django_db
 
-SEEDED_REFERENCE = "2 kap. 7 § socialtjänstlagen (2001:453) och 16 kap. 4 § hälso- och sjukvårdslagen (2017:30)"
+SEEDED_REFERENCE = "socialtjänstlagen (2025:400) och 16 kap. 4 § hälso- och sjukvårdslagen (2017:30)"
+REPEALED_ACT = "socialtjänstlagen (2001:453)"
+ADMINISTRATORS_REFERENCE = "socialtjänstlagen (2025:400), hälso- och sjukvårdslagen (2017:30) och vår länsrutin för SIP"
 
 
 @pytest.fixture
@@ -104,18 +108,57 @@ def test_it_prints_the_participants_with_their_roles(client, member, case, plan)
 def test_it_prints_the_legal_reference_kept_as_data(client, member, case, plan):
     client.force_login(member)
 
-    assert SEEDED_REFERENCE in _text(_plan_pdf(client, case))
+    text = _text(_plan_pdf(client, case))
+
+    # The Socialtjänstlag in force since 1 July 2025, not the one it replaced
+    assert f"Planen upprättas enligt {SEEDED_REFERENCE}." in text
+    assert REPEALED_ACT not in text
 
 
 def test_it_prints_the_legal_reference_an_administrator_changed(client, member, case, plan):
-    # Given an administrator corrected the reference to the new Socialtjänstlag
-    LegalReference.objects.filter(document="sip").update(text="16 kap. 9 § socialtjänstlagen (2025:400)")
+    # Given an administrator wrote the reference their region uses
+    LegalReference.objects.filter(document="sip").update(text=ADMINISTRATORS_REFERENCE)
     client.force_login(member)
 
-    # When the plan is printed, then it carries the new reference and not the old one
+    # When the plan is printed, then it carries their text and not the seeded one
     text = _text(_plan_pdf(client, case))
-    assert "16 kap. 9 § socialtjänstlagen (2025:400)" in text
-    assert "2001:453" not in text
+    assert ADMINISTRATORS_REFERENCE in text
+    assert SEEDED_REFERENCE not in text
+
+
+def _run_new_act_migration() -> None:
+    """The data migration that moves the seeded reference to the new Socialtjänstlag, as `migrate` runs it."""
+    migration = importlib.import_module("sip.migrations.0004_legal_reference_socialtjanstlag_2025")
+    migration.forward(apps, schema_editor=None)
+
+
+def test_it_prints_the_new_act_once_a_database_seeded_with_the_old_one_is_migrated(client, member, case, plan):
+    # Given a portal whose reference is still the one seeded before the new Socialtjänstlag
+    old = "2 kap. 7 § socialtjänstlagen (2001:453) och 16 kap. 4 § hälso- och sjukvårdslagen (2017:30)"
+    LegalReference.objects.filter(document="sip").update(text=old)
+
+    # When it is migrated
+    _run_new_act_migration()
+
+    # Then the plan and the invitation cite the act in force, not the repealed one
+    client.force_login(member)
+    for text in (_text(_plan_pdf(client, case)), _text(_invitation_pdf(client, case))):
+        assert SEEDED_REFERENCE in text
+        assert REPEALED_ACT not in text
+    assert "inte kontrollerat" in LegalReference.objects.get(document="sip").note
+
+
+def test_it_keeps_an_administrators_own_reference_when_migrated(client, member, case, plan):
+    # Given an administrator had already written their own reference
+    LegalReference.objects.filter(document="sip").update(text=ADMINISTRATORS_REFERENCE, note="Vår egen text.")
+
+    # When the portal is migrated
+    _run_new_act_migration()
+
+    # Then the plan still prints their text, and their note is kept
+    client.force_login(member)
+    assert ADMINISTRATORS_REFERENCE in _text(_plan_pdf(client, case))
+    assert LegalReference.objects.get(document="sip").note == "Vår egen text."
 
 
 def test_it_prints_the_version_and_the_date_it_was_established(client, member, case, plan):
@@ -228,6 +271,21 @@ def test_it_names_who_convenes_and_how_to_reach_them(client, member, case, plan)
 
     assert f"Namn {member.full_name}" in text
     assert "090-12 34 56" in text
+    assert member.email in text
+    assert "Skriv inte känsliga uppgifter i e-post. Ring hellre." in text
+
+
+def test_it_offers_a_call_back_when_who_convenes_has_no_phone_number(client, member, case, plan):
+    # Given the convener has no work phone number
+    member.phone = ""
+    member.save()
+    client.force_login(member)
+
+    # When the invitation is printed, then it asks for the family's number instead of saying "ring"
+    text = _text(_invitation_pdf(client, case))
+
+    assert "Ring hellre" not in text
+    assert f"Skriv bara det nummer vi når er på, så ringer {member.full_name} upp." in text
     assert member.email in text
 
 
