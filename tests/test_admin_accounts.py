@@ -7,6 +7,7 @@ import re
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.socialaccount.models import SocialAccount
 from allauth.usersessions.models import UserSession
 from django.test import Client
 
@@ -93,3 +94,24 @@ def test_it_names_the_permissions_on_a_users_page_in_swedish(admin_client, membe
     assert "Konton | Får lägga till användare" in html
     assert "Organisation och HLT-team | Får visa HLT-team" in html
     assert "Can add" not in html
+
+
+def test_it_disconnects_the_identity_provider_login_when_an_administrator_corrects_the_address(member):
+    # Given a SITHS identity connected by the member's (mistyped) address
+    SocialAccount.objects.create(user=member, provider="siths", uid="siths-1")
+
+    # When an administrator corrects the address
+    member.email = "maja.medlem@hlt.example"
+    member.save()
+
+    # Then that identity no longer logs in to the account
+    assert not SocialAccount.objects.filter(user=member).exists()
+
+
+def test_it_keeps_the_identity_provider_login_when_the_address_stays(member):
+    SocialAccount.objects.create(user=member, provider="siths", uid="siths-1")
+
+    member.full_name = "Maja Medlem-Ek"
+    member.save()
+
+    assert SocialAccount.objects.filter(user=member).exists()
