@@ -2,12 +2,14 @@
 
 The walk covers the admin index, every registered model's list and add page, and the change pages
 with inline rows and autocomplete fields: a user who is a team member, a process leader and on a
-management group, their team, its area and its region.
+management group, their team, its area and its region; and a two-factor method and a login
+session, which administrators reset and end.
 """
 
 import pytest
 from django.contrib import admin
 
+from accounts.models import LoginSession, TwoFactorMethod
 from tests.browser.conftest import check_a11y
 from tests.browser.test_case_journey import log_in
 from tests.factories import ManagementFactory, MeetingFactory, ScheduleFactory, ScopeFactory
@@ -41,6 +43,8 @@ def test_it_shows_an_administrator_every_admin_page_without_an_accessibility_vio
         f"/admin/teams/processleaderscope/{member.process_leader_scopes.get().pk}/change/",
         f"/admin/meetings/meetingschedule/{schedule.pk}/change/",
         f"/admin/meetings/meeting/{meeting.pk}/change/",
+        f"/admin/accounts/twofactormethod/{TwoFactorMethod.objects.filter(user=member).get().pk}/change/",
+        f"/admin/accounts/loginsession/{LoginSession.objects.filter(user=admin_user).get().pk}/change/",
     ]
 
     for path in admin_pages(admin_user) + change_pages:
