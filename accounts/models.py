@@ -1,3 +1,5 @@
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
@@ -68,3 +70,24 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+# allauth's models carry no verbose names, so admin would call them "Authenticators" and "User
+# sessions" in every language. These proxies give them Swedish names in admin, under the accounts
+# app beside the users they belong to (accounts/admin.py); the tables stay allauth's.
+class TwoFactorMethod(Authenticator):
+    """A user's authenticator app (TOTP) or recovery codes, as administrators see them."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("two-factor method")
+        verbose_name_plural = _("two-factor methods")
+
+
+class LoginSession(UserSession):
+    """A session a user is logged in with, as administrators see it."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("login session")
+        verbose_name_plural = _("login sessions")

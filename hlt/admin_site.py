@@ -4,7 +4,8 @@ Rows holding case data (`hlt.personal_data`) are not registered, and no register
 filter or search them: registering one fails at start-up. Where Django lists related rows itself,
 the confirmation of a deletion (one object or "delete selected"), including the rows that block
 it, case data appears as a count per kind ("Children: 29 records"), never by name. Every
-ModelAdmin, allauth's and Django's own included, gets this behaviour when it is registered.
+ModelAdmin, allauth's and Django's own included, gets this behaviour when it is registered, and
+names for the controls Django renders without a label (hlt/admin_a11y.py).
 """
 
 from collections import Counter
@@ -19,6 +20,7 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import ngettext
 
+from hlt.admin_a11y import NamedControlsMixin
 from hlt.personal_data import holds_case_data
 
 
@@ -156,6 +158,10 @@ def case_data_exposures(model, admin_class) -> list[str]:
     return found
 
 
+# What every ModelAdmin gets, allauth's and Django's own included.
+_SITE_WIDE = (CaseDataAsCountsMixin, NamedControlsMixin)
+
+
 class HltAdminSite(admin.AdminSite):
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin
@@ -165,10 +171,10 @@ class HltAdminSite(admin.AdminSite):
                 raise ImproperlyConfigured(
                     f"{admin_class.__name__} would show case data in Django admin: {', '.join(exposures)}."
                 )
-        if not issubclass(admin_class, CaseDataAsCountsMixin):
+        if missing := tuple(mixin for mixin in _SITE_WIDE if not issubclass(admin_class, mixin)):
             admin_class = type(
                 admin_class.__name__,
-                (CaseDataAsCountsMixin, admin_class),
+                (*missing, admin_class),
                 {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__},
             )
         super().register(models, admin_class, **options)
