@@ -70,11 +70,14 @@ def meeting_plain() -> QuerySet[Meeting]:
 
 
 def visible_case_ids(user, case_ids) -> set:
-    """Which of these cases `user` may see (one query): a page names only their children."""
+    """Which of these cases `user` may see in full (one query): a meeting's page names only their
+    children. After a withdrawal or expiry the initiator and the coordinator still know the case,
+    but its place on an agenda and its minutes are not what winding it up needs."""
     ids = list(case_ids)
     if not ids:
         return set()
-    return set(policy.visible(user, Case).filter(pk__in=ids).values_list("pk", flat=True))
+    cases = policy.visible(user, Case).filter(pk__in=ids)
+    return {case.pk for case in cases if policy.VIEW in policy.permitted_actions(user, case, [policy.VIEW])}
 
 
 def cases_ready_for_agenda(user, team: Team) -> QuerySet[Case]:

@@ -463,7 +463,10 @@ def meeting_close_view(request, meeting_id):
         .select_related("case__child", "contact_person")
         .order_by("position", "pk")
     )
-    log_children_listed(request, [item.case.child_id for item in items], team_id=meeting.team_id)
+    visible = visible_case_ids(request.user, [item.case_id for item in items])
+    for item in items:
+        item.visible = item.case_id in visible
+    log_children_listed(request, [item.case.child_id for item in items if item.visible], team_id=meeting.team_id)
     return _meeting_page(
         request,
         meeting,

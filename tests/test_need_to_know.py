@@ -18,7 +18,15 @@ from cases.models import Case, CaseStatus, ProtectionLevel
 from cases.services import case_close
 from consent.services import consent_withdraw
 from teams.models import Role, UnitKind
-from tests.factories import AdultFactory, CaseFactory, ChildFactory, MembershipFactory, UnitFactory, consent_all
+from tests.factories import (
+    AdultFactory,
+    CaseFactory,
+    ChildFactory,
+    MeetingFactory,
+    MembershipFactory,
+    UnitFactory,
+    consent_all,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -295,6 +303,49 @@ def test_it_refuses_every_surface_but_winding_up_after_a_withdrawal(client, memb
     assert (response.status_code == 200) is allowed
     if not allowed:
         assert response.status_code == 403
+
+
+@pytest.mark.parametrize("persona", ["member", "coordinator"])
+def test_it_names_a_withdrawn_case_on_no_meeting_page(client, personas, withdrawn_case, persona):
+    # Given a closed meeting that discussed the case before the guardian withdrew
+    from tests.feedback_helpers import discussed_item
+
+    item = discussed_item(withdrawn_case, contact=personas["member"], summary="Hemlig sammanfattning")
+    client.force_login(personas[persona])
+
+    # When the initiator or the coordinator opens the meeting and its addendum page
+    pages = [client.get(f"/moten/{item.meeting_id}/{path}") for path in ("", "tillagg/")]
+
+    # Then neither names the child nor shows the minutes: winding up needs neither
+    for page in pages:
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert withdrawn_case.child.last_name not in html
+        assert "Hemlig sammanfattning" not in html
+
+
+def test_it_does_not_name_a_case_whose_consent_ended_when_closing_the_minutes(client, coordinator, registered_case):
+    # Given a meeting under way with the case on its agenda, and the consent ended at midnight
+    from meetings.models import AgendaItem
+
+    now = timezone.now()
+    meeting = MeetingFactory(
+        team=registered_case.team,
+        day=timezone.localdate(),
+        starts_at=now - timedelta(hours=1),
+        ends_at=now + timedelta(hours=1),
+        agenda_closes_at=now - timedelta(days=7),
+    )
+    AgendaItem.objects.create(meeting=meeting, case=registered_case, added_by=registered_case.initiator)
+    Case.objects.filter(pk=registered_case.pk).update(consent_in_force_until=timezone.localdate() - timedelta(days=1))
+    client.force_login(coordinator)
+
+    # When the coordinator opens the page that closes the minutes
+    html = client.get(f"/moten/{meeting.pk}/stang/").content.decode()
+
+    # Then the case is there, but not the child's name, nor an access-log entry naming it
+    assert registered_case.child.last_name not in html
+    assert not AccessLogEntry.objects.filter(user_id=coordinator.pk, child_id=registered_case.child_id).exists()
 
 
 def test_it_lets_the_initiator_close_the_case_after_a_withdrawal(client, member, withdrawn_case):
