@@ -254,7 +254,11 @@ def consent_form_download(request, case_id, adult_id: int):
     case = policy.get_for_user(request, case_plain(), case_id, action=policy.RECORD_CONSENT, log_action=LogAction.PRINT)
     adult = policy.get_part(request, case.adults.filter(is_guardian=True), adult_id, log_action=LogAction.PRINT)
     # A protected person's address is never printed: the form may travel by post or lie on a desk.
-    pdf = consent_form_pdf(case=case, guardian=adult, show_address=not (case.child.is_protected or adult.is_protected))
+    # After a withdrawal or expiry the form is how the family consents again, and it shows no more
+    # than winding up may: the child and the guardian, not the address nor the school.
+    full = policy.VIEW in policy.permitted_actions(request.user, case, [policy.VIEW])
+    protected = case.child.is_protected or adult.is_protected
+    pdf = consent_form_pdf(case=case, guardian=adult, show_address=full and not protected, show_school=full)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="samtyckesblankett-{case.reference}-{adult.pk}.pdf"'
     return response
