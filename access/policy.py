@@ -241,16 +241,19 @@ def get_for_user(request, model_or_queryset, pk, *, action: str = VIEW, log_acti
 
 def get_part(request, queryset: QuerySet, pk, *, log_action: LogAction = LogAction.VIEW):
     """One object that belongs to an object `get_for_user` has returned (a case's adult, consent,
-    intervention; a meeting's agenda item): `queryset` is already limited to its parent. Another
-    parent's id answers 404 and is logged as denied, naming what was asked for and, where it
-    belongs to a case, that case's child, so the child's log extract shows the attempt."""
+    intervention; a meeting's agenda item; the child's other case to carry registrations from):
+    `queryset` is already limited to its parent. Another parent's id answers 404 and is logged as
+    denied, naming what was asked for and, where it belongs to a case (or is one), that case's
+    child, so the child's log extract shows the attempt."""
     obj = queryset.filter(pk=pk).first()
     if obj is not None:
         return obj
     model = queryset.model
     child_id = None
-    if any(field.name == "case" for field in model._meta.get_fields()):
-        child_id = model._default_manager.filter(pk=pk).values_list("case__child_id", flat=True).first()
+    # A case asked for as another case's part (where to carry registrations from) names its own child.
+    path = "child_id" if model is Case else "case__child_id"
+    if model is Case or any(field.name == "case" for field in model._meta.get_fields()):
+        child_id = model._default_manager.filter(pk=pk).values_list(path, flat=True).first()
     log_access(
         request,
         action=log_action,

@@ -269,9 +269,11 @@ def carry_over(request, case_id, source_id):
     """Carry what another case of the child registered into this one: shown as a confirmation,
     done on POST. Both cases go through the policy, so both reads are in the access log."""
     case = _case(request, case_id)
+    # Only another case of the same child is a source: any other id is not found, and logged as a
+    # denied read naming that case's child, before the policy is asked whether the user sees it.
+    others = Case.objects.filter(child_id=case.child_id).exclude(pk=case.pk)
+    policy.get_part(request, others, source_id, log_action=LogAction.EXPORT)
     source = policy.get_for_user(request, case_for_page(), source_id, log_action=LogAction.EXPORT)
-    if source.child_id != case.child_id:
-        raise Http404
     form = ConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         named_on_both = all(policy.permits(request.user, policy.VIEW_PROTECTED, c) for c in (case, source))

@@ -428,6 +428,20 @@ def test_it_carries_no_protected_details_for_a_user_not_named_on_both(client, me
     assert second_case.school_unit is None
 
 
+def test_it_logs_carrying_over_from_another_childs_case_as_a_denied_read(client, member, team, registered_case):
+    # Given another child's case that the member sees in full
+    other = consent_all(CaseFactory(team=team, initiator=member), actor=member)
+    client.force_login(member)
+
+    # When they ask to carry its registrations into the first case
+    response = client.get(f"/arenden/{registered_case.pk}/hamta/{other.pk}/")
+
+    # Then it is not found, logged as a denied read naming the other child, and nothing is exported
+    assert response.status_code == 404
+    entries = AccessLogEntry.objects.filter(user_id=member.pk, object_id=str(other.pk))
+    assert [(e.outcome, e.child_id) for e in entries] == [(Outcome.DENIED, other.child_id)]
+
+
 def test_it_closes_a_case_with_reason_and_keeps_its_adults(member, registered_case):
     case_close(case=registered_case, actor=member, reason="needs_met", today=timezone.localdate())
 
