@@ -348,6 +348,21 @@ def test_it_does_not_name_a_case_whose_consent_ended_when_closing_the_minutes(cl
     assert not AccessLogEntry.objects.filter(user_id=coordinator.pk, child_id=registered_case.child_id).exists()
 
 
+def test_it_offers_no_case_for_the_agenda_whose_consent_ended_at_midnight(client, coordinator, registered_case):
+    # Given a ready case whose consent ended yesterday, before the expiry sweep has run
+    meeting = MeetingFactory(team=registered_case.team)
+    Case.objects.filter(pk=registered_case.pk).update(consent_in_force_until=timezone.localdate() - timedelta(days=1))
+    client.force_login(coordinator)
+
+    # When the coordinator opens the team's next meeting
+    html = client.get(f"/moten/{meeting.pk}/").content.decode()
+
+    # Then the case is not among those ready for the agenda: it is not ready, and winding up needs no meeting
+    assert registered_case.status == CaseStatus.READY
+    assert registered_case.child.last_name not in html
+    assert f"/arenden/{registered_case.pk}/dagordning/" not in html
+
+
 def test_it_lets_the_initiator_close_the_case_after_a_withdrawal(client, member, withdrawn_case):
     client.force_login(member)
 
