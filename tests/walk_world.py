@@ -130,6 +130,7 @@ class Spec:
     protected: str = ""  # "child", "guardian" or ""
     discussed_by: str = ""  # the contact person of its discussed agenda item, if discussed
     sip: bool = False
+    ready: bool = False  # waiting for a meeting: not discussed, no plan yet
 
 
 # fmt: off
@@ -145,6 +146,7 @@ SPECS = [
     Spec("expired", "A", "dante", EXPIRED, "initiator", "Ljungheden", frozenset({"initiator"}),
          discussed_by="colleague"),
     Spec("lapsing", "A", "ebbe", LAPSING, "initiator", "Starrmyren", frozenset({"initiator"})),
+    Spec("lapsing_ready", "A", "ivar", LAPSING, "initiator", "Tjärnliden", frozenset({"initiator"}), ready=True),
     Spec("protected_child", "A", "freja", IN_FORCE, "initiator", "Skogsrået", frozenset({"named_colleague"}),
          protected="child"),
     Spec("protected_guardian", "A", "gustav", IN_FORCE, "leaver", "Hägervik",
@@ -164,6 +166,7 @@ CHILD_NAMES = {
     "freja": ("Frejalin", "Skogsrådal"),
     "gustav": ("Gustavino", "Hägerdal"),
     "hedda": ("Heddaly", "Björkvretsson"),
+    "ivar": ("Ivarine", "Tjärnlidsbo"),
 }
 # Guardians per case: (first name, first name, the family's surname). No name is part of another.
 GUARDIAN_NAMES = {
@@ -172,6 +175,7 @@ GUARDIAN_NAMES = {
     "withdrawn": ("Magnhild", "Nikodemus", "Qvarnström"),
     "expired": ("Ottilia", "Pontianus", "Rydqvistberg"),
     "lapsing": ("Ragnfrid", "Sigvaldus", "Tornbladh"),
+    "lapsing_ready": ("Ylvamaj", "Åkebrand", "Örnskiöldh"),
     "closed": ("Solbritt", "Torgeirus", "Ulvhammar"),
     "protected_child": ("Theodolinda", "Ulfhednar", "Vallgårdh"),
     "protected_guardian": ("Urdagunn", "Valdemarius", "Wennerbohm"),
@@ -284,6 +288,7 @@ def build_world() -> World:
     _end_consents(cases["expired"], today)
     consent_expiry_sweep(today=today)
     _end_consents(cases["lapsing"], today)
+    _end_consents(cases["lapsing_ready"], today)
     # The leaver leaves team A: named on a case and its contact person, yet without access now.
     users["leaver"].memberships.all().delete()
     for world_case in cases.values():
@@ -383,7 +388,7 @@ def _build_case(spec: Spec, number: int, today, teams, users, children, meetings
             plan=[f"{spec.tag}-{word}" for word in ("insatsen", "protokollet", "förslaget", "åtgärden", "målet")],
         ),
     )
-    if spec.state == AWAITING:
+    if spec.state == AWAITING or spec.ready:  # consent recorded: ready, by the consent service
         return world_case
 
     if spec.sip:
