@@ -284,6 +284,29 @@ def test_it_shows_the_initiator_and_coordinator_only_the_wind_up_after_a_withdra
     assert f"/arenden/{withdrawn_case.pk}/avsluta/" in html
 
 
+def test_it_names_only_the_guardians_on_the_case_page_after_a_withdrawal(client, member, withdrawn_case):
+    # Given the aunt registered through the portal besides the guardians (registered_case has her)
+    from consent.services import adult_add
+
+    adult_add(
+        case=withdrawn_case,
+        actor=member,
+        today=timezone.localdate(),
+        first_name="Faster",
+        last_name="Berglund",
+        relation="relative",
+        is_guardian=False,
+    )
+    client.force_login(member)
+
+    # When the initiator opens the case after the withdrawal
+    html = client.get(f"/arenden/{withdrawn_case.pk}/").content.decode()
+
+    # Then the guardian is named, neither aunt is: not in the adults' table, not in the timeline
+    assert "Anna" in html
+    assert "Moster" not in html and "Faster" not in html
+
+
 @pytest.mark.parametrize(
     "path, allowed",
     [
