@@ -259,9 +259,10 @@ def _child_asked_for(model: type[Model], pk) -> int | None:
 
 def get_part(request, queryset: QuerySet, pk, *, log_action: LogAction = LogAction.VIEW):
     """One object that belongs to an object `get_for_user` has returned (a case's adult, consent,
-    intervention; a meeting's agenda item): `queryset` is already limited to its parent. Another
-    parent's id answers 404 and is logged as denied, naming what was asked for and, where it
-    belongs to a case, that case's child, so the child's log extract shows the attempt."""
+    intervention; a meeting's agenda item; the child's other case to carry registrations from):
+    `queryset` is already limited to its parent. Another parent's id answers 404 and is logged as
+    denied, naming what was asked for and, where it belongs to a case (or is one), that case's
+    child, so the child's log extract shows the attempt."""
     obj = queryset.filter(pk=pk).first()
     if obj is not None:
         return obj

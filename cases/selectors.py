@@ -170,16 +170,18 @@ class TimelineEntry:
     detail: str
 
 
-def timeline(case: Case, *, people: dict[int, str]) -> list[TimelineEntry]:
-    """The case's events newest first, in words. `people` maps user ids to names (one query)."""
-    adults = {adult.pk: adult.full_name for adult in case.adults.all()}
+def timeline(case: Case, *, people: dict[int, str], adults=None) -> list[TimelineEntry]:
+    """The case's events newest first, in words. `people` maps user ids to names (one query);
+    `adults` are the adults the page may name (by default all of the case's), the others' events
+    name nobody."""
+    names = {adult.pk: adult.full_name for adult in (case.adults.all() if adults is None else adults)}
     entries = []
     for event in case.events.all():
         details = event.details
         if event.action == "case.status":
             detail = str(CaseStatus(details["status"]).label)
         elif "adult_id" in details:
-            detail = adults.get(details["adult_id"], "") if details["adult_id"] else str(_("The child"))
+            detail = names.get(details["adult_id"], "") if details["adult_id"] else str(_("The child"))
         elif "user_id" in details:
             detail = people.get(details["user_id"], "")
         else:

@@ -223,19 +223,21 @@ def case_detail(request, case_id):
 
 def _detail_context(case: Case, actions: set[str], today: date) -> dict:
     may_see_protected = policy.VIEW_PROTECTED in actions
-    adults = list(case.adults.all())
+    full = policy.VIEW in actions
+    # Winding up needs the guardians (their consent decides), not the other adults the team registered.
+    adults = [adult for adult in case.adults.all() if full or adult.is_guardian]
     for adult in adults:
         adult.details_hidden = (case.child.is_protected or adult.is_protected) and not may_see_protected
     return {
         "case": case,
         "child": case.child,
         "adults": adults,
-        "full": policy.VIEW in actions,
+        "full": full,
         "can_record_consent": policy.RECORD_CONSENT in actions and case.is_open,
         "state": consent_state(case, today=today),
         "consents": sorted(case.consents.all(), key=lambda c: (c.recorded_at, c.pk), reverse=True),
         "exceptions": list(case.consent_exceptions.all()),
-        "timeline": timeline(case, people=people_named_in(case)),
+        "timeline": timeline(case, people=people_named_in(case), adults=adults),
         "child_details_hidden": case.has_protected_person and not may_see_protected,
         "can_edit": policy.EDIT in actions and case.is_open,
         "can_coordinate": policy.COORDINATE in actions and case.is_open,

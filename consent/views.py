@@ -254,7 +254,11 @@ def consent_form_download(request, case_id, adult_id: int):
     case = policy.get_for_user(request, case_plain(), case_id, action=policy.RECORD_CONSENT, log_action=LogAction.PRINT)
     adult = policy.get_part(request, case.adults.filter(is_guardian=True), adult_id, log_action=LogAction.PRINT)
     # A protected person's address is never printed: the form may travel by post or lie on a desk.
-    pdf = consent_form_pdf(case=case, guardian=adult, show_address=not (case.child.is_protected or adult.is_protected))
+    # After a withdrawal or expiry the form is how the family consents again, and it shows no more
+    # than winding up may: the child and the guardian, not the address nor the school.
+    full = policy.VIEW in policy.permitted_actions(request.user, case, [policy.VIEW])
+    protected = case.child.is_protected or adult.is_protected
+    pdf = consent_form_pdf(case=case, guardian=adult, show_address=full and not protected, show_school=full)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="samtyckesblankett-{case.reference}-{adult.pk}.pdf"'
     return response
@@ -265,9 +269,11 @@ def carry_over(request, case_id, source_id):
     """Carry what another case of the child registered into this one: shown as a confirmation,
     done on POST. Both cases go through the policy, so both reads are in the access log."""
     case = _case(request, case_id)
+    # Only another case of the same child is a source: any other id is not found, and logged as a
+    # denied read naming that case's child, before the policy is asked whether the user sees it.
+    others = Case.objects.filter(child_id=case.child_id).exclude(pk=case.pk)
+    policy.get_part(request, others, source_id, log_action=LogAction.EXPORT)
     source = policy.get_for_user(request, case_for_page(), source_id, log_action=LogAction.EXPORT)
-    if source.child_id != case.child_id:
-        raise Http404
     form = ConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         named_on_both = all(policy.permits(request.user, policy.VIEW_PROTECTED, c) for c in (case, source))

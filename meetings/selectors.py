@@ -1,6 +1,6 @@
 """Reads for meetings. The access policy picks the rows; these say what a page loads with them."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -70,18 +70,23 @@ def meeting_plain() -> QuerySet[Meeting]:
 
 
 def visible_case_ids(user, case_ids) -> set:
-    """Which of these cases `user` may see (one query): a page names only their children."""
+    """Which of these cases `user` may see in full (one query): a meeting's page names only their
+    children. After a withdrawal or expiry the initiator and the coordinator still know the case,
+    but its place on an agenda and its minutes are not what winding it up needs."""
     ids = list(case_ids)
     if not ids:
         return set()
-    return set(policy.visible(user, Case).filter(pk__in=ids).values_list("pk", flat=True))
+    cases = policy.visible(user, Case).filter(pk__in=ids)
+    return {case.pk for case in cases if policy.VIEW in policy.permitted_actions(user, case, [policy.VIEW])}
 
 
-def cases_ready_for_agenda(user, team: Team) -> QuerySet[Case]:
-    """The team's cases the user sees that are ready for a meeting and on no agenda, oldest first."""
+def cases_ready_for_agenda(user, team: Team, *, today: date) -> QuerySet[Case]:
+    """The team's cases the user sees that are ready for a meeting and on no agenda, oldest first.
+    Only while their consent is in force: from midnight after its last day a case is winding up,
+    even before the expiry sweep has moved it back to awaiting consent."""
     return (
         policy.visible(user, Case)
-        .filter(team=team, status=CaseStatus.READY)
+        .filter(team=team, status=CaseStatus.READY, consent_in_force_until__gte=today)
         .select_related("child")
         .order_by("initiated_on", "created_at", "pk")
     )

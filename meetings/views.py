@@ -121,7 +121,9 @@ def meeting_detail(request, meeting_id):
         item.visible = item.case_id in visible
         item.may_remove = can_manage or item.added_by_id == request.user.pk
     is_open = meeting.status == MeetingStatus.PLANNED
-    ready = list(cases_ready_for_agenda(request.user, meeting.team)) if is_open and now < meeting.starts_at else []
+    ready = []
+    if is_open and now < meeting.starts_at:
+        ready = list(cases_ready_for_agenda(request.user, meeting.team, today=timezone.localtime(now).date()))
     log_children_listed(
         request,
         [item.case.child_id for item in items if item.visible] + [case.child_id for case in ready],
@@ -463,7 +465,10 @@ def meeting_close_view(request, meeting_id):
         .select_related("case__child", "contact_person")
         .order_by("position", "pk")
     )
-    log_children_listed(request, [item.case.child_id for item in items], team_id=meeting.team_id)
+    visible = visible_case_ids(request.user, [item.case_id for item in items])
+    for item in items:
+        item.visible = item.case_id in visible
+    log_children_listed(request, [item.case.child_id for item in items if item.visible], team_id=meeting.team_id)
     return _meeting_page(
         request,
         meeting,

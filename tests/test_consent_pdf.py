@@ -8,13 +8,14 @@ import io
 
 import pypdf
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from access.models import AccessLogEntry, LogAction, Outcome
 from cases.models import ProtectionLevel
 from consent.models import CATEGORIES
+from consent.services import consent_withdraw
 from teams.models import UnitKind
-from tests.factories import UnitFactory
+from tests.factories import UnitFactory, consent_all
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +114,27 @@ def test_it_leaves_out_the_guardians_address_when_the_child_is_protected(client,
 
     assert "Storgatan" not in text
     assert "skyddade personuppgifter" in text
+
+
+def test_it_prints_neither_address_nor_school_after_a_withdrawal(client, member, case, anna, parties):
+    # Given a case with a school of its own whose consent was withdrawn: only winding up is left
+    case.school_unit = UnitFactory(kind=UnitKind.SCHOOL, municipality=case.team.area.municipality, name="Bergsskolan")
+    case.save()
+    consent_all(case, actor=member)
+    consent = case.consents.get(adult=case.adults.get(first_name="Bertil"))
+    consent_withdraw(consent=consent, actor=member, method="oral", today=timezone.localdate())
+    client.force_login(member)
+
+    # When the initiator prints a fresh form, for the family to consent again
+    response = _download(client, case, anna)
+
+    # Then it names the child and the guardian, but not what the case page no longer shows
+    text = _text(response)
+    assert response.status_code == 200
+    assert case.child.full_name in text and anna.full_name in text
+    assert "Storgatan" not in text
+    assert "Bergsskolan" not in text
+    assert "skyddade personuppgifter" not in text
 
 
 def test_it_prints_on_a4(client, member, case, anna, parties):

@@ -18,7 +18,15 @@ from cases.models import Case, CaseStatus, ProtectionLevel
 from cases.services import case_close
 from consent.services import consent_withdraw
 from teams.models import Role, UnitKind
-from tests.factories import AdultFactory, CaseFactory, ChildFactory, MembershipFactory, UnitFactory, consent_all
+from tests.factories import (
+    AdultFactory,
+    CaseFactory,
+    ChildFactory,
+    MeetingFactory,
+    MembershipFactory,
+    UnitFactory,
+    consent_all,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -276,6 +284,29 @@ def test_it_shows_the_initiator_and_coordinator_only_the_wind_up_after_a_withdra
     assert f"/arenden/{withdrawn_case.pk}/avsluta/" in html
 
 
+def test_it_names_only_the_guardians_on_the_case_page_after_a_withdrawal(client, member, withdrawn_case):
+    # Given the aunt registered through the portal besides the guardians (registered_case has her)
+    from consent.services import adult_add
+
+    adult_add(
+        case=withdrawn_case,
+        actor=member,
+        today=timezone.localdate(),
+        first_name="Faster",
+        last_name="Berglund",
+        relation="relative",
+        is_guardian=False,
+    )
+    client.force_login(member)
+
+    # When the initiator opens the case after the withdrawal
+    html = client.get(f"/arenden/{withdrawn_case.pk}/").content.decode()
+
+    # Then the guardian is named, neither aunt is: not in the adults' table, not in the timeline
+    assert "Anna" in html
+    assert "Moster" not in html and "Faster" not in html
+
+
 @pytest.mark.parametrize(
     "path, allowed",
     [
@@ -295,6 +326,64 @@ def test_it_refuses_every_surface_but_winding_up_after_a_withdrawal(client, memb
     assert (response.status_code == 200) is allowed
     if not allowed:
         assert response.status_code == 403
+
+
+@pytest.mark.parametrize("persona", ["member", "coordinator"])
+def test_it_names_a_withdrawn_case_on_no_meeting_page(client, personas, withdrawn_case, persona):
+    # Given a closed meeting that discussed the case before the guardian withdrew
+    from tests.feedback_helpers import discussed_item
+
+    item = discussed_item(withdrawn_case, contact=personas["member"], summary="Hemlig sammanfattning")
+    client.force_login(personas[persona])
+
+    # When the initiator or the coordinator opens the meeting and its addendum page
+    pages = [client.get(f"/moten/{item.meeting_id}/{path}") for path in ("", "tillagg/")]
+
+    # Then neither names the child nor shows the minutes: winding up needs neither
+    for page in pages:
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert withdrawn_case.child.last_name not in html
+        assert "Hemlig sammanfattning" not in html
+
+
+def test_it_does_not_name_a_case_whose_consent_ended_when_closing_the_minutes(client, coordinator, registered_case):
+    # Given a meeting under way with the case on its agenda, and the consent ended at midnight
+    from meetings.models import AgendaItem
+
+    now = timezone.now()
+    meeting = MeetingFactory(
+        team=registered_case.team,
+        day=timezone.localdate(),
+        starts_at=now - timedelta(hours=1),
+        ends_at=now + timedelta(hours=1),
+        agenda_closes_at=now - timedelta(days=7),
+    )
+    AgendaItem.objects.create(meeting=meeting, case=registered_case, added_by=registered_case.initiator)
+    Case.objects.filter(pk=registered_case.pk).update(consent_in_force_until=timezone.localdate() - timedelta(days=1))
+    client.force_login(coordinator)
+
+    # When the coordinator opens the page that closes the minutes
+    html = client.get(f"/moten/{meeting.pk}/stang/").content.decode()
+
+    # Then the case is there, but not the child's name, nor an access-log entry naming it
+    assert registered_case.child.last_name not in html
+    assert not AccessLogEntry.objects.filter(user_id=coordinator.pk, child_id=registered_case.child_id).exists()
+
+
+def test_it_offers_no_case_for_the_agenda_whose_consent_ended_at_midnight(client, coordinator, registered_case):
+    # Given a ready case whose consent ended yesterday, before the expiry sweep has run
+    meeting = MeetingFactory(team=registered_case.team)
+    Case.objects.filter(pk=registered_case.pk).update(consent_in_force_until=timezone.localdate() - timedelta(days=1))
+    client.force_login(coordinator)
+
+    # When the coordinator opens the team's next meeting
+    html = client.get(f"/moten/{meeting.pk}/").content.decode()
+
+    # Then the case is not among those ready for the agenda: it is not ready, and winding up needs no meeting
+    assert registered_case.status == CaseStatus.READY
+    assert registered_case.child.last_name not in html
+    assert f"/arenden/{registered_case.pk}/dagordning/" not in html
 
 
 def test_it_lets_the_initiator_close_the_case_after_a_withdrawal(client, member, withdrawn_case):
@@ -375,6 +464,20 @@ def test_it_carries_no_protected_details_for_a_user_not_named_on_both(client, me
     assert second_case.adults.get(first_name="Anna").phone == ""
     second_case.refresh_from_db()
     assert second_case.school_unit is None
+
+
+def test_it_logs_carrying_over_from_another_childs_case_as_a_denied_read(client, member, team, registered_case):
+    # Given another child's case that the member sees in full
+    other = consent_all(CaseFactory(team=team, initiator=member), actor=member)
+    client.force_login(member)
+
+    # When they ask to carry its registrations into the first case
+    response = client.get(f"/arenden/{registered_case.pk}/hamta/{other.pk}/")
+
+    # Then it is not found, logged as a denied read naming the other child, and nothing is exported
+    assert response.status_code == 404
+    entries = AccessLogEntry.objects.filter(user_id=member.pk, object_id=str(other.pk))
+    assert [(e.outcome, e.child_id) for e in entries] == [(Outcome.DENIED, other.child_id)]
 
 
 def test_it_closes_a_case_with_reason_and_keeps_its_adults(member, registered_case):
