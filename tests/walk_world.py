@@ -23,7 +23,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from access.models import AccessLogEntry
-from accounts.models import User
+from accounts.models import LoginSession, TwoFactorMethod, User
 from cases.models import Case, CaseNamedUser, CaseStatus, ProtectionLevel
 from cases.services import case_close
 from consent.models import Consent, Purpose
@@ -508,11 +508,16 @@ def _admin_objects(users, teams, cases, meetings) -> list[dict]:
         Group: Group.objects.create(name="Förvaltare"),
         EmailAddress: EmailAddress.objects.create(user=initiator, email=initiator.email, primary=True),
         Authenticator: Authenticator.objects.filter(user=initiator).first(),
+        # Admin shows allauth's authenticators and sessions through Swedish-named proxies.
+        TwoFactorMethod: TwoFactorMethod.objects.filter(user=initiator).first(),
         SocialApp: app,
         SocialAccount: account,
         SocialToken: SocialToken.objects.create(app=app, account=account, token="token"),
         UserSession: UserSession.objects.create(
             user=initiator, session_key="s" * 32, ip="127.0.0.1", user_agent="test"
+        ),
+        LoginSession: LoginSession.objects.create(
+            user=initiator, session_key="t" * 32, ip="127.0.0.1", user_agent="test"
         ),
         InterventionType: InterventionType.objects.first(),
         LegalReference: LegalReference.objects.first(),
