@@ -4,7 +4,8 @@ count is adjusted by a small amount fixed by the records behind it, and small re
 Every case and every child carries a random record key from 0 to 255, fixed when it is created
 (`cases.models.record_key_field`). The summary keeps, beside each count, the sum of its records'
 keys; a cell's key is that sum modulo 256. The perturbation table below maps (count, cell key) to
-an adjustment from -3 to +3, each about equally likely. So:
+an adjustment from -5 to +5: 0, ±1 and ±2 for most keys, ±5 for one key each (standard deviation
+about 2). So:
 
 - the same cell (the same records) gets the same published value on every page, level, period
   and format, however it is asked for: asking again, or another way, gives nothing new;
@@ -12,8 +13,11 @@ an adjustment from -3 to +3, each about equally likely. So:
   against level, a quarter against its months) gives an exact count: each figure carries its own
   independent error;
 - a result below k (`HLT_STATS_MIN_COUNT`, 5) is shown as "<k", and a true count from 1 to k - 1 is
-  never shown exactly: it is hidden, or shown as a number it may differ from by up to 3;
-- a zero is shown as 0: no record, no person to protect, and no key.
+  never shown exactly: it is hidden, or shown as a number it may differ from by up to 5;
+- a zero is shown as "<k" too. Were zeros exact, every "<k" would say "at least one", and a total
+  whose members are all ones would pin them all down whenever its own adjustment is the most
+  negative one; with zeros hidden and the extremes rare, pinning a count down takes several rare
+  adjustments at once (tests/test_dashboard_attack.py plays it).
 
 Rates, differences and means are worked out from the published figures (`derived`), so no page
 contradicts another. The method needs no secondary suppression: that repaired exact totals, and no
@@ -24,11 +28,13 @@ play the attacker (tests/test_dashboard_attack.py).
 from dataclasses import dataclass
 
 KEY_RANGE = 256
-MAX_ADJUSTMENT = 3
-# The perturbation table: the adjustment of a count of 1 or more whose cell key is `key` is
-# ADJUSTMENTS[key % 7]. 256 keys over 7 values: -3..0 for 37 keys each, 1..3 for 36 each.
-ADJUSTMENTS = (-3, -2, -1, 0, 1, 2, 3)
-# The families' scores are 1-5: a sum of scores moves by up to 3 top scores, and by another draw
+# How many of the 256 cell keys give each adjustment: symmetric, so a large figure is right on
+# average, with the extremes rare, so an attacker's bounds are seldom tight.
+DISTRIBUTION = ((0, 50), (-1, 36), (1, 36), (-2, 34), (2, 34), (-3, 24), (3, 24), (-4, 8), (4, 8), (-5, 1), (5, 1))
+# The perturbation table: the adjustment of a count of 1 or more whose cell key is `key`.
+ADJUSTMENTS = tuple(value for value, keys in DISTRIBUTION for _key in range(keys))
+MAX_ADJUSTMENT = max(ADJUSTMENTS)
+# The families' scores are 1-5: a sum of scores moves by up to 5 top scores, and by another draw
 # than its count (the key shifted by half the range), so a mean is no exact ratio either.
 TOP_SCORE = 5
 SUM_KEY_SHIFT = KEY_RANGE // 2
@@ -43,13 +49,11 @@ def adjustment(n: int, key_sum: int) -> int:
     `key_sum`. A zero stays zero."""
     if n == 0:
         return 0
-    return ADJUSTMENTS[cell_key(key_sum) % len(ADJUSTMENTS)]
+    return ADJUSTMENTS[cell_key(key_sum)]
 
 
 def published(n: int, key_sum: int, k: int) -> int | None:
-    """The figure shown for a count `n` (None: hidden, shown as "<k")."""
-    if n == 0:
-        return 0
+    """The figure shown for a count `n` (None: hidden, shown as "<k", zero included)."""
     value = n + adjustment(n, key_sum)
     return value if value >= k else None
 
@@ -61,7 +65,7 @@ class Cell:
 
     n: int
     key: int = 0  # the sum of the records' keys
-    value: int | None = 0
+    value: int | None = None
     derived: bool = False  # worked out from other published figures, not perturbed itself
 
     @classmethod
@@ -90,11 +94,12 @@ def part_of(part: Cell, whole: Cell) -> Cell:
     return Cell(part.n, part.key, min(part.value, whole.value))
 
 
-def difference(whole: Cell, part: Cell) -> Cell:
-    """What the whole's other members add up to, from the published figures (hidden when either
-    is): anyone could subtract them, so it tells nothing new."""
+def difference(whole: Cell, part: Cell, k: int) -> Cell:
+    """What the whole's other members add up to, from the published figures: anyone could
+    subtract them, so it tells nothing new. Below k it is shown as "<k" like every figure, hidden
+    with either of the two."""
     n = whole.n - part.n
-    if whole.hidden or part.hidden:
+    if whole.hidden or part.hidden or whole.value - part.value < k:
         return Cell.from_figures(n, None)
     return Cell.from_figures(n, whole.value - part.value)
 

@@ -192,7 +192,7 @@ def _fill_and_perturb(dashboard: Dashboard) -> None:
         ):
             cells[(group, part)] = part_of(cells[(group, part)], cells[(group, whole)])
             if late:
-                cells[(group, late)] = difference(cells[(group, whole)], cells[(group, part)])
+                cells[(group, late)] = difference(cells[(group, whole)], cells[(group, part)], k)
     # The breakdowns were read as (count, key sum): the interventions in all are the records of
     # every type, one cell with its own key, like any other count.
     raw = {key: value for key, value in cells.items() if isinstance(value, tuple)}

@@ -57,8 +57,9 @@ def _count(dashboard: Dashboard, group, measure: str) -> str:
     return dashboard.cell(group, measure).display(dashboard.k)
 
 
-def _share(kept: Cell, late: Cell, due: Cell) -> float | None:
-    if not due.value or kept.hidden or late.hidden:
+def _share(kept: Cell, due: Cell) -> float | None:
+    """The share from the published figures (a part is never published above its whole)."""
+    if not due.value or kept.hidden:
         return None
     return 100 * kept.value / due.value
 
@@ -72,12 +73,12 @@ def _percent(value: float | None, due: Cell) -> str:
 
 def feedback_share(dashboard: Dashboard, group) -> float | None:
     c = dashboard.cells
-    return _share(c[(group, "feedback_within")], c[(group, "feedback_late")], c[(group, "feedback_due")])
+    return _share(c[(group, "feedback_within")], c[(group, "feedback_due")])
 
 
 def _follow_up_share(dashboard: Dashboard, group) -> float | None:
     c = dashboard.cells
-    return _share(c[(group, "follow_ups_on_time")], c[(group, "follow_ups_late")], c[(group, "follow_ups_due")])
+    return _share(c[(group, "follow_ups_on_time")], c[(group, "follow_ups_due")])
 
 
 PROMISE_KEPT = gettext_lazy("✓ Kept")
