@@ -5,15 +5,15 @@ category). The attacker knows the method and its table (dashboards.perturbation)
 true count from v - 5 to v + 5 (and at least 1: a zero is never a number), "<5" a true count from
 0 to 4 + 5. Two attacks:
 
-- `exact_range`: integer linear programming over every figure at once (CBC through PuLP): the
-  smallest and largest true value a target can have given all the published figures. A target
-  whose smallest and largest agree is determined.
+- `determined`: integer linear programming over every figure at once (CBC through PuLP): the
+  largest and smallest true value a target can have given all the published figures. A target
+  whose largest and smallest agree is determined.
 - `estimate`: the mean of every available difference (a figure containing the target, minus
   published figures that exactly cover the rest of it), with the target's own figure when it is a
   number, rounded and kept within its bounds: how often this is right measures averaging.
 """
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable
 
 import pulp
 
@@ -31,8 +31,9 @@ def bounds(shown: str, k: int = K) -> tuple[int, int | None]:
     return max(1, value - MAX_ADJUSTMENT), value + MAX_ADJUSTMENT
 
 
-def exact_range(figures: dict[Cells, str], targets: Iterable[Cells]) -> dict[Cells, tuple[int, int]]:
-    """For each target, the least and the greatest true count consistent with every figure."""
+def determined(figures: dict[Cells, str], targets: dict[Cells, int]) -> list[Cells]:
+    """The targets whose true count (`targets`' values) is the only one consistent with every
+    figure: integer programming for the greatest and, when that is the truth, the least value."""
     cells = sorted({cell for members in figures for cell in members}, key=repr)
     x = {cell: pulp.LpVariable(f"x{position}", lowBound=0, cat="Integer") for position, cell in enumerate(cells)}
     problem = pulp.LpProblem("attack")
@@ -42,17 +43,19 @@ def exact_range(figures: dict[Cells, str], targets: Iterable[Cells]) -> dict[Cel
         problem += total >= low
         if high is not None:
             problem += total <= high
-    ranges = {}
-    for target in targets:
-        found = []
-        for sense in (pulp.LpMinimize, pulp.LpMaximize):
-            problem.sense = sense
-            problem.setObjective(pulp.lpSum(x[cell] for cell in target))
-            problem.solve(pulp.PULP_CBC_CMD(msg=False))
-            assert pulp.LpStatus[problem.status] == "Optimal", "the true counts are a solution"
-            found.append(round(pulp.value(problem.objective)))
-        ranges[target] = (found[0], found[1])
-    return ranges
+
+    def extreme(target, sense) -> int:
+        problem.sense = sense
+        problem.setObjective(pulp.lpSum(x[cell] for cell in target))
+        problem.solve(pulp.PULP_CBC_CMD(msg=False))
+        assert pulp.LpStatus[problem.status] == "Optimal", "the true counts are a solution"
+        return round(pulp.value(problem.objective))
+
+    return [
+        target
+        for target, truth in targets.items()
+        if extreme(target, pulp.LpMaximize) == truth and extreme(target, pulp.LpMinimize) == truth
+    ]
 
 
 def _cover(rest: set, numbers: list[tuple[Cells, int]]) -> int | None:

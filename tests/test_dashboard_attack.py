@@ -257,19 +257,19 @@ def test_the_pages_publish_what_the_plain_python_reference_works_out(db, collect
 
 
 def test_no_small_count_is_determined_by_all_the_figures_together(db, collected):
-    # Given every figure the three users reached
+    # Given every figure the three users reached, and the small counts among them
     _units, records, keys, reached = collected
     figures = _union(reached)
     _shown, truth = reference(records, keys, figures)
     published = {_figure_cells(figure): text for figure, text in figures.items()}
-    small = {_figure_cells(figure) for figure, n in truth.items() if 1 <= n <= 4}
+    small = {_figure_cells(figure): n for figure, n in truth.items() if 1 <= n <= 4}
 
     # When the attacker solves the system they form, exactly, in integers with the method's bounds
-    ranges = sdc_attack.exact_range(published, small)
+    pinned = sdc_attack.determined(published, small)
 
     # Then every small count has at least two possible values
     assert len(small) > 30
-    assert [target for target, (low, high) in ranges.items() if low == high] == []
+    assert pinned == []
 
 
 def test_the_averaging_attacker_is_right_for_at_most_one_small_count_in_three(db, collected):
