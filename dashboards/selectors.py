@@ -203,6 +203,9 @@ def _fill_and_perturb(dashboard: Dashboard) -> None:
         for key, _label in keys:
             n, key_sum = raw.get(((dimension, key), "count"), (0, 0))
             cells[((dimension, key), "count")] = Cell.of(n, key_sum, k)
+    for key in raw:  # a category no table shows (an intervention type since removed)
+        if isinstance(cells[key], tuple):
+            del cells[key]
 
 
 def _children(level: Level, unit: Model) -> list[Model]:
