@@ -4,7 +4,13 @@ attacker who knows the table would check them. The attack suite plays the whole 
 """
 
 import random
+from datetime import date
 
+import pytest
+import time_machine
+
+from cases.models import Case, ProtectionLevel
+from dashboards.models import TeamMonth
 from dashboards.perturbation import (
     ADJUSTMENTS,
     KEY_RANGE,
@@ -15,6 +21,10 @@ from dashboards.perturbation import (
     part_of,
     published,
 )
+from dashboards.selectors import TOTAL
+from dashboards.services import summary_refresh
+from tests.dashboard_helpers import NOW, OCTOBER, dashboard_of, feedback_given, meeting_on, started_case
+from tests.feedback_helpers import discussed_item
 
 K = 5
 
@@ -78,3 +88,39 @@ def test_it_shows_a_difference_below_five_as_less_than_five_like_any_figure():
     late = difference(Cell(30, value=28), Cell(25, value=27), K)
 
     assert (late.display(K), late.n) == ("<5", 5)
+
+
+# --- The summary's key sums against the records (the SQL's oracle for the meetings' figures) --------
+
+
+@pytest.fixture
+def _now():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("_now")
+def test_the_summary_adds_up_the_record_keys_of_exactly_the_records_it_counts(team, member):
+    # Given five cases discussed in October, four of them given feedback within the 7 days, and a
+    # protected child's case discussed at the same meeting
+    cases = [started_case(team, member, on=date(2026, 10, day)) for day in range(1, 6)]
+    protected = started_case(team, member, on=date(2026, 10, 7), protection=ProtectionLevel.PROTECTED_REGISTRATION)
+    meeting = meeting_on(team, date(2026, 10, 13))
+    items = [discussed_item(case, contact=member, meeting=meeting) for case in [*cases, protected]]
+    for item in items[:4]:
+        feedback_given(item, date(2026, 10, 15))
+
+    summary_refresh()
+
+    # Then each count's key sum is the sum of its records' keys, the protected child's left out
+    cases = list(Case.objects.filter(pk__in=[c.pk for c in cases]).select_related("child"))
+    within = {item.case_id for item in items[:4]}
+    row = TeamMonth.objects.get(team=team, month=OCTOBER)
+    assert (row.feedback_within, row.feedback_within_keys) == (4, sum(c.record_key for c in cases if c.pk in within))
+    assert (row.cases_started, row.cases_started_keys) == (5, sum(c.record_key for c in cases))
+    dashboard = dashboard_of(team, OCTOBER)
+    children = {c.child_id: c.child.record_key for c in cases}
+    discussed = dashboard.cell(TOTAL, "children_discussed")
+    assert (discussed.n, discussed.key) == (5, sum(children.values()))
+    assert discussed.display(5) == Cell.of(5, sum(children.values()), 5).display(5)
