@@ -28,7 +28,7 @@ class RandomRecordKey(models.Func):
     output_field = models.IntegerField()
 
     def as_sqlite(self, compiler, connection, **extra):
-        return "(ABS(RANDOM()) % 256)", []
+        return "(ABS(RANDOM()) %% 256)", []  # %% : Django formats the SQL with its parameters
 
 
 def record_key_field():
