@@ -162,6 +162,8 @@ def vocabulary(world) -> Vocabulary:
             about[token] = (f"the child's identity number ({wc.spec.child})", wc.case.child_id)
         for token in tokens.guardian_names:
             about[token] = (f"a guardian's name ({key})", None)
+        for token in tokens.other_names:
+            about[token] = (f"another adult's name ({key})", None)
         for adult, contacts in tokens.contacts.items():
             protected = " protected" if adult in wc.protected_adults else ""
             for token in contacts:
@@ -193,6 +195,7 @@ def test_it_recognises_the_data_it_guards(client, world, vocabulary):
         "the child's name",
         "the child's identity number",
         "a guardian's name",
+        "another adult's name",
         "an adult's contact details",
         "the child's school",
         "the case's text",

@@ -111,7 +111,8 @@ def allowed_on_case(persona: str, world_case: CaseInWorld) -> set[str]:
     if in_wind_up(world_case):
         return {*tokens.child_name, *tokens.guardian_names}
     named = is_named(persona, world_case)
-    allowed = {*tokens.child_name, *tokens.child_idn, *tokens.guardian_names, *tokens.text, *tokens.plan}
+    allowed = {*tokens.child_name, *tokens.child_idn, *tokens.guardian_names, *tokens.other_names}
+    allowed |= {*tokens.text, *tokens.plan}
     if named or not has_protected_person(world_case):
         allowed |= set(tokens.school)
     for adult_id, contacts in tokens.contacts.items():
@@ -136,7 +137,7 @@ def allowed_in_document(name: str, world_case: CaseInWorld, *, adult_id: int | N
             allowed |= set(tokens.child_idn)
     if not has_protected_person(world_case) and name in ("consent:form_pdf", "sip:pdf"):
         allowed |= set(tokens.school)
-    printable = [adult_id] if name == "consent:form_pdf" else list(tokens.contacts)
+    printable = [adult_id] if name == "consent:form_pdf" else [guardian.pk for guardian in world_case.guardians]
     if name == "sip:pdf" or (name != "consent:form_pdf" and has_protected_person(world_case)):
         printable = []
     for adult in printable:

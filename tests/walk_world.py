@@ -183,6 +183,21 @@ GUARDIAN_NAMES = {
     "other_awaiting": ("Wivianne", "Xaverius", "Zackrisgård"),
 }
 
+# The aunt each case registered as well (not a guardian).
+RELATIVE_NAMES = {
+    "closed": ("Alfhildur", "Brunnsvikare"),
+    "awaiting": ("Birgittamaj", "Cederlöfh"),
+    "in_force": ("Cecilianne", "Dahlstjärna"),
+    "withdrawn": ("Dagnyella", "Ekbacksdal"),
+    "expired": ("Edlaviva", "Forsgårdh"),
+    "lapsing": ("Fridolfina", "Gransjöberg"),
+    "lapsing_ready": ("Gerdalie", "Hallonbergh"),
+    "protected_child": ("Hjördisina", "Ingelsvik"),
+    "protected_guardian": ("Idunnamaj", "Jämtlandh"),
+    "other_team": ("Jonnabell", "Kvarnbergh"),
+    "other_awaiting": ("Karinelle", "Lövstigh"),
+}
+
 
 @dataclass
 class Tokens:
@@ -193,6 +208,7 @@ class Tokens:
     child_name: list[str]
     child_idn: list[str]
     guardian_names: list[str]
+    other_names: list[str]  # the adult registered who is not a guardian
     contacts: dict[int, list[str]]
     school: list[str]
     text: list[str]  # the reason and the family's own words, the closure note
@@ -350,7 +366,7 @@ def _build_case(spec: Spec, number: int, today, teams, users, children, meetings
     guardians, contacts = [], {}
     for index, first in enumerate((first1, first2)):
         phone, digits = _phone(number * 2 + index + 11)
-        idn = f"19{80 + number:02d}0{index + 1}1{number:02d}{index}"
+        idn = f"19{70 + number:02d}{index + 1:02d}{10 + number:02d}{index}{number:02d}{index}"
         adult = AdultFactory(
             case=case,
             first_name=first,
@@ -368,7 +384,23 @@ def _build_case(spec: Spec, number: int, today, teams, users, children, meetings
         )
         guardians.append(adult)
         contacts[adult.pk] = [adult.street_address, phone, digits, adult.email, *identity_forms(idn)]
+    # An aunt the initiator registered too: not a guardian, so she neither consents nor is named in wind-up.
+    relative_first, relative_last = RELATIVE_NAMES[spec.key]
+    phone, digits = _phone(number * 2 + 60)
+    relative = AdultFactory(
+        case=case,
+        first_name=relative_first,
+        last_name=relative_last,
+        relation="relative",
+        is_guardian=False,
+        street_address=f"{spec.tag}stigen 3",
+        phone=phone,
+        email="",
+    )
+    contacts[relative.pk] = [relative.street_address, phone, digits]
     protected_adults = {g.pk for g in guardians if spec.protected == "child" or g.is_protected}
+    if spec.protected == "child":
+        protected_adults.add(relative.pk)
 
     givers = guardians[:1] if spec.state == AWAITING else guardians
     consents = [_consent(case, guardian, initiator, today) for guardian in givers]
@@ -382,6 +414,7 @@ def _build_case(spec: Spec, number: int, today, teams, users, children, meetings
             child_name=list(CHILD_NAMES[spec.child]),
             child_idn=identity_forms(child.identity_number),
             guardian_names=[first1, first2, surname],
+            other_names=[relative_first, relative_last],
             contacts=contacts,
             school=[school.name],
             text=[f"{spec.tag}-läget", f"{spec.tag}-familjens", f"{spec.tag}-avslutet"],
