@@ -278,13 +278,14 @@ def get_part(request, queryset: QuerySet, pk, *, log_action: LogAction = LogActi
     raise Http404
 
 
-def log_list(request, model: type[Model], objects=()) -> None:
-    """Record that a list of `model` objects was shown. A list of cases names children: one entry
-    per child it names (in one insert), so each child's log extract shows who saw them listed."""
-    if model is Case:
-        log_children_listed(request, [case.child_id for case in objects])
+def log_list(request, model: type[Model], objects=(), *, action: LogAction = LogAction.LIST) -> None:
+    """Record that a list of `model` objects was shown (`action`: a list, or a search's results). A
+    list of cases names children: one entry per child it names (in one insert), so each child's log
+    extract shows who saw them listed; an empty one is still recorded."""
+    if model is Case and objects:
+        log_children_listed(request, [case.child_id for case in objects], action=action)
         return
-    log_access(request, action=LogAction.LIST, outcome=Outcome.ALLOWED, object_type=object_type_of(model))
+    log_access(request, action=action, outcome=Outcome.ALLOWED, object_type=object_type_of(model))
 
 
 # --- Dashboards -----------------------------------------------------------------------------

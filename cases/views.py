@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access import policy
-from access.log import log_access, log_children_listed
+from access.log import log_access
 from access.models import LogAction, Outcome
 from cases.forms import (
     CaseCloseForm,
@@ -78,11 +78,8 @@ def case_list_view(request):
         today=timezone.localdate(),
     )
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("sida"))
-    action = LogAction.SEARCH if term else LogAction.LIST
-    if page.object_list:
-        log_children_listed(request, [case.child_id for case in page.object_list], action=action)
-    elif term:
-        log_access(request, action=LogAction.SEARCH, outcome=Outcome.ALLOWED, object_type="cases.case")
+    if page.object_list or term:
+        policy.log_list(request, Case, page.object_list, action=LogAction.SEARCH if term else LogAction.LIST)
     query = request.GET.copy()
     query.pop("sida", None)
     context = {"form": form, "search": search, "term": term, "page": page, "query": query.urlencode()}

@@ -68,9 +68,8 @@ def adult_edit(request, case_id, adult_id: int):
     adult = policy.get_part(request, case.adults.all(), adult_id, log_action=_log_action(request))
     # A protected person's details are neither shown nor changed by users not named on the case:
     # the form leaves them out, so they cannot be read from it or posted over (protection included).
-    hidden = adult_protected_fields(
-        case, adult, may_see_protected=policy.permits(request.user, policy.VIEW_PROTECTED, case)
-    )
+    may_see_protected = policy.VIEW_PROTECTED in policy.permitted_actions(request.user, case, [policy.VIEW_PROTECTED])
+    hidden = adult_protected_fields(case, adult, may_see_protected=may_see_protected)
     form = AdultForm(request.POST or None, instance=adult, hidden_fields=hidden)
     if request.method == "POST" and form.is_valid():
         try:
