@@ -71,3 +71,22 @@ def area_list_for_management(user) -> QuerySet[Area]:
         .prefetch_related(Prefetch("teams", queryset=policy.visible(user, Team).filter(is_active=True)))
         .order_by("municipality__name", "name")
     )
+
+
+# --- Who coordinates --------------------------------------------------------------------------
+# The one place that says who a team's coordinators are. "Who may" questions ask access.policy,
+# which reads the same rule; "who is told" queries (notices, reminders) start here.
+
+
+def coordinator_memberships(team_id) -> QuerySet[TeamMembership]:
+    """The team's coordinators who can still log in: those a coordinator's notice goes to."""
+    return TeamMembership.objects.filter(team_id=team_id, role=Role.COORDINATOR, user__is_active=True)
+
+
+def coordinated_teams(user) -> QuerySet:
+    """The teams `user` coordinates, as a subquery of team ids."""
+    return TeamMembership.objects.filter(user=user, role=Role.COORDINATOR).values("team")
+
+
+def is_coordinator(user, team_id) -> bool:
+    return TeamMembership.objects.filter(user=user, team_id=team_id, role=Role.COORDINATOR).exists()
