@@ -20,6 +20,24 @@ SHORT_TEXT = 1000  # characters: room for a few sentences, not for a journal
 FAMILY_COMMENT_MAX = 500
 
 
+class RandomRecordKey(models.Func):
+    """A random whole number from 0 to 255, drawn by the database when a row is inserted (also by
+    bulk inserts in SQL, and for every existing row when the column is added)."""
+
+    template = "CAST(FLOOR(RANDOM() * 256) AS INTEGER)"
+    output_field = models.IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return "(ABS(RANDOM()) %% 256)", []  # %% : Django formats the SQL with its parameters
+
+
+def record_key_field():
+    """The record key of the dashboards' cell key method (docs/dashboards.md, "Disclosure control"):
+    fixed at creation and never shown; a published count's adjustment depends on the sum of the
+    keys of the records behind it, so the same records always give the same published figure."""
+    return models.PositiveSmallIntegerField(_("record key"), db_default=RandomRecordKey(), editable=False)
+
+
 class ProtectionLevel(models.TextChoices):
     NONE = "none", _("None")
     CONFIDENTIALITY_MARKING = "confidentiality_marking", _("Confidentiality marking (sekretessmarkering)")
@@ -78,6 +96,7 @@ class Child(Protectable):
     last_name = models.CharField(_("last name"), max_length=100)
     birth_date = models.DateField(_("date of birth"))
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    record_key = record_key_field()
 
     class Meta:
         verbose_name = _("child")
@@ -199,6 +218,7 @@ class Case(models.Model):
     )
     initiator_unit = models.ForeignKey(Unit, models.PROTECT, related_name="+", verbose_name=_("initiating unit"))
     initiated_on = models.DateField(_("initiated on"))
+    record_key = record_key_field()
     reason_health = models.BooleanField(_("Health"), default=False)
     reason_learning = models.BooleanField(_("Learning"), default=False)
     reason_safety = models.BooleanField(_("Safety"), default=False)

@@ -1,7 +1,6 @@
 import datetime
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -45,10 +44,14 @@ class PeriodForm(forms.Form):
         if last < first:
             raise forms.ValidationError(_("The period ends before it starts."), code="reversed")
         period = Period(first, last)
-        if len(period.months) > settings.HLT_STATS_MAX_MONTHS:
+        if not period.on_grid(timezone.localdate()):
+            # Free ranges could be subtracted from each other (docs/dashboards.md, "Disclosure control").
             raise forms.ValidationError(
-                _("Choose a period of at most %(months)s months.") % {"months": settings.HLT_STATS_MAX_MONTHS},
-                code="too_long",
+                _(
+                    "Choose a month, a quarter (January-March, April-June, July-September or "
+                    "October-December), a calendar year or the last 12 full months."
+                ),
+                code="off_grid",
             )
         cleaned["period"] = period
         return cleaned

@@ -5,9 +5,12 @@ A row's *grain* says which unit it counts: a team row names its team, area, muni
 an area row its area and the two above; and so on up. A dashboard reads its own unit's rows for the
 months and the total, and its child units' rows for the comparison: a region's page reads a few
 dozen municipality rows a month, never its hundreds of teams. Nothing here names a child:
-`DiscussedChild` keeps only the internal id, to work out when a child was discussed before. Each
-row also counts the protected children behind its figures, so that no cell is made of protected
-children alone.
+`DiscussedChild` keeps only the internal id, to work out when a child was discussed before.
+
+Beside each count, a row keeps the sum of the record keys of the records it counts (`cases.models.
+record_key_field`): sums add up like the counts, so any unit and period has its cell key, from
+which `dashboards.perturbation` adjusts the published figure. Protected children are counted
+nowhere (docs/dashboards.md, "Disclosure control").
 """
 
 from django.db import models
@@ -44,8 +47,6 @@ class Fact(models.Model):
     municipality = _unit(Municipality)
     region = _unit(Region, null=False)
     month = models.DateField()
-    # Protected children behind this row's figures: an upper bound for each of its cells.
-    protected = models.PositiveIntegerField(db_default=0)
 
     class Meta:
         abstract = True
@@ -86,6 +87,14 @@ MEASURES = (
     "experience_count",
     "experience_sum",
 )
+# The measures that count records, and their record keys added up (`<measure>_keys`). The scores'
+# sum is perturbed with experience_count's key (dashboards.perturbation).
+COUNTS = tuple(measure for measure in MEASURES if measure != "experience_sum")
+KEY_SUMS = tuple(f"{measure}_keys" for measure in COUNTS)
+
+
+def _key_sum():
+    return models.BigIntegerField(db_default=0)
 
 
 class TeamMonth(Fact):
@@ -103,6 +112,15 @@ class TeamMonth(Fact):
     closures = models.PositiveIntegerField(db_default=0)
     experience_count = models.PositiveIntegerField(db_default=0)
     experience_sum = models.PositiveIntegerField(db_default=0)
+    cases_started_keys = _key_sum()
+    feedback_due_keys = _key_sum()
+    feedback_within_keys = _key_sum()
+    feedback_overdue_keys = _key_sum()
+    sips_established_keys = _key_sum()
+    follow_ups_due_keys = _key_sum()
+    follow_ups_on_time_keys = _key_sum()
+    closures_keys = _key_sum()
+    experience_count_keys = _key_sum()
 
     class Meta:
         verbose_name = _("unit month")
@@ -112,7 +130,7 @@ class TeamMonth(Fact):
                 fields=["team", "month"], condition=models.Q(grain=Grain.TEAM), name="teammonth_unique"
             )
         ]
-        indexes = _level_indexes("teammonth", *MEASURES, "protected")
+        indexes = _level_indexes("teammonth", *MEASURES, *KEY_SUMS)
 
 
 class Dimension(models.TextChoices):
@@ -129,10 +147,11 @@ class Breakdown(Fact):
     dimension = models.CharField(max_length=20, choices=Dimension.choices)
     key = models.CharField(max_length=40)
     count = models.PositiveIntegerField(db_default=0)
+    keys = _key_sum()
 
     class Meta:
         verbose_name = _("breakdown")
-        indexes = _level_indexes("breakdown", "dimension", "key", "count", "protected")
+        indexes = _level_indexes("breakdown", "dimension", "key", "count", "keys")
 
 
 class DiscussedChild(models.Model):
@@ -144,7 +163,7 @@ class DiscussedChild(models.Model):
     region = _unit(Region, null=False)
     month = models.DateField()
     child_id = models.BigIntegerField()
-    protected = models.PositiveSmallIntegerField(db_default=0)  # 1 for a protected child
+    record_key = models.PositiveSmallIntegerField(db_default=0)  # the child's
 
     class Meta:
         verbose_name = _("discussed child")
@@ -169,10 +188,11 @@ class DiscussedCount(Fact):
 
     previous = models.DateField(null=True)
     count = models.PositiveIntegerField(db_default=0)
+    keys = _key_sum()
 
     class Meta:
         verbose_name = _("children discussed")
-        indexes = _level_indexes("discussedcount", "previous", "count", "protected")
+        indexes = _level_indexes("discussedcount", "previous", "count", "keys")
 
 
 class LeadTime(Fact):
@@ -180,10 +200,11 @@ class LeadTime(Fact):
 
     days = models.PositiveIntegerField()
     count = models.PositiveIntegerField(db_default=0)
+    keys = _key_sum()
 
     class Meta:
         verbose_name = _("lead time")
-        indexes = _level_indexes("leadtime", "days", "count", "protected")
+        indexes = _level_indexes("leadtime", "days", "count", "keys")
 
 
 class SummaryState(models.Model):

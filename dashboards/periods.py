@@ -1,4 +1,10 @@
-"""Dashboard periods: whole months, from a first to a last month, as `?fran=2026-01&till=2026-12`."""
+"""Dashboard periods: whole months, from a first to a last month, as `?fran=2026-01&till=2026-12`.
+
+Users choose from a fixed grid only: a month, a calendar quarter, a calendar year, or the 12 months
+ending at the last full month. Overlapping free ranges (August-November beside August-October) would
+let two figures be subtracted into a third that is never published; the grid keeps the set of
+published periods small and the same for everyone (docs/dashboards.md, "Disclosure control").
+"""
 
 import datetime
 from dataclasses import dataclass
@@ -23,8 +29,21 @@ class Period:
 
     @classmethod
     def last_twelve_months(cls, today: datetime.date) -> "Period":
-        last = month_start(today)
+        """The rolling 12 months ending at the last full month before `today`."""
+        last = add_months(month_start(today), -1)
         return cls(add_months(last, -11), last)
+
+    def on_grid(self, today: datetime.date) -> bool:
+        """Whether the period is one the dashboards publish: a month, a calendar quarter, a calendar
+        year, or the rolling 12 months ending at the last full month before `today`."""
+        first, last = self.first, self.last
+        if first == last:
+            return True
+        if first.year == last.year and first.month % 3 == 1 and last == add_months(first, 2):
+            return True
+        if first.year == last.year and first.month == 1 and last.month == 12:
+            return True
+        return self == Period.last_twelve_months(today)
 
     @property
     def months(self) -> list[datetime.date]:
@@ -53,7 +72,7 @@ class Period:
 
 
 def period_choices(today: datetime.date) -> list[tuple[str, Period]]:
-    """Ready-made periods for the dashboard's period picker: month, quarter, year and 12 months."""
+    """The dashboard's period picker: the rolling 12 months, this and last month, quarter and year."""
     this_month = month_start(today)
     quarter = datetime.date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
     this_year = datetime.date(today.year, 1, 1)

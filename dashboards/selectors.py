@@ -1,4 +1,5 @@
-"""Reading a dashboard: the summary's figures for one unit and period, suppressed.
+"""Reading a dashboard: the summary's figures for one unit and period, perturbed
+(`dashboards.perturbation`).
 
 A dashboard costs the same handful of queries whatever its size: one per summary table, each a
 UNION ALL of three groupings (per child unit, per month, the whole period). The months and the
@@ -16,10 +17,10 @@ from django.db.models import DateField, F, IntegerField, Model, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import ClosureReason
-from dashboards.models import MEASURES, Breakdown, Dimension, DiscussedCount, LeadTime, SummaryState, TeamMonth
+from dashboards.expressions import AGE_BANDS
+from dashboards.models import COUNTS, Breakdown, Dimension, DiscussedCount, LeadTime, SummaryState, TeamMonth
 from dashboards.periods import Period
-from dashboards.services import AGE_BANDS
-from dashboards.suppression import Cell, suppress
+from dashboards.perturbation import Cell, difference, part_of, perturbed_sum
 from meetings.models import InterventionType
 from teams.models import Area, Municipality, Region, Sector, Team
 
@@ -59,6 +60,7 @@ class Dashboard:
     period: Period
     k: int
     children: list[Model]
+    min_units: int = 10
     cells: dict = field(default_factory=dict)
     lead_times: dict = field(default_factory=dict)  # group -> (median, 90th percentile)
     categories: dict = field(default_factory=dict)  # dimension -> [(key, label)]
@@ -115,22 +117,26 @@ def _group(row) -> object:
 
 
 def _read_counts(dashboard: Dashboard) -> None:
-    sums = {name: Sum(name) for name in [*MEASURES, "protected"]}
+    k = dashboard.k
+    names = [*COUNTS, "experience_sum"]
+    sums = {name: Sum(name) for name in [*names, *(f"{name}_keys" for name in COUNTS)]}
     for row in _by_group(TeamMonth, dashboard, **sums):
         group = _group(row)
-        for name in MEASURES:
-            dashboard.cells[(group, name)] = Cell(row[name] or 0, row["protected"] or 0)
+        for name in COUNTS:
+            dashboard.cells[(group, name)] = Cell.of(row[name] or 0, row[f"{name}_keys"] or 0, k)
+        scores, scored, keys = row["experience_sum"] or 0, row["experience_count"] or 0, row["experience_count_keys"]
+        dashboard.cells[(group, "experience_sum")] = Cell.from_figures(scores, perturbed_sum(scores, scored, keys or 0))
 
     # A child counts in the first month of the period it was discussed in: the month before that
     # discussion (in the same unit) lies before the period, or there was none.
     first_in_period = Q(previous__isnull=True) | Q(previous__lt=dashboard.period.first)
-    children = _by_group(DiscussedCount, dashboard, once=first_in_period, n=Sum("count"), p=Sum("protected"))
+    children = _by_group(DiscussedCount, dashboard, once=first_in_period, n=Sum("count"), keys=Sum("keys"))
     for row in children:
-        dashboard.cells[(_group(row), "children_discussed")] = Cell(row["n"] or 0, row["p"] or 0)
+        dashboard.cells[(_group(row), "children_discussed")] = Cell.of(row["n"] or 0, row["keys"] or 0, k)
 
 
 def _read_lead_times(dashboard: Dashboard) -> None:
-    histogram = _by_group(LeadTime, dashboard, "days", n=Sum("count"), p=Sum("protected"))
+    histogram = _by_group(LeadTime, dashboard, "days", n=Sum("count"), keys=Sum("keys"))
     select, params = histogram.query.sql_with_params()
     # The median and 90th percentile from the histogram: the first day whose running total
     # reaches half (nine tenths) of the cases.
@@ -139,30 +145,30 @@ def _read_lead_times(dashboard: Dashboard) -> None:
         SELECT g_child, g_month,
                MIN(CASE WHEN 2 * running >= total THEN days END),
                MIN(CASE WHEN 10 * running >= 9 * total THEN days END),
-               MAX(total), MAX(protected)
+               MAX(total), MAX(keys)
         FROM (
             SELECT g_child, g_month, days,
                    SUM(n) OVER (PARTITION BY g_child, g_month ORDER BY days) AS running,
                    SUM(n) OVER (PARTITION BY g_child, g_month) AS total,
-                   SUM(p) OVER (PARTITION BY g_child, g_month) AS protected
+                   SUM(keys) OVER (PARTITION BY g_child, g_month) AS keys
             FROM ({select}) histogram
         ) cumulative
         GROUP BY g_child, g_month
     """  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for g_child, g_month, median, p90, total, protected in cursor.fetchall():
+        for g_child, g_month, median, p90, total, keys in cursor.fetchall():
             if isinstance(g_month, str):  # SQLite returns the month as text
                 g_month = datetime.date.fromisoformat(g_month[:10])
             group = _group({"g_child": g_child, "g_month": g_month})
-            dashboard.cells[(group, "first_meetings")] = Cell(int(total), int(protected))
-            dashboard.lead_times[group] = (median, p90)
+            dashboard.cells[(group, "first_meetings")] = Cell.of(int(total), int(keys), dashboard.k)
+            dashboard.lead_times[group] = (median, p90)  # shown only over enough cases (tables._days)
 
 
 def _read_breakdowns(dashboard: Dashboard) -> None:
-    rows = _scoped(Breakdown, dashboard).values("dimension", "key").annotate(n=Sum("count"), p=Sum("protected"))
+    rows = _scoped(Breakdown, dashboard).values("dimension", "key").annotate(n=Sum("count"), keys=Sum("keys"))
     for row in rows:
-        dashboard.cells[((row["dimension"], row["key"]), "count")] = Cell(row["n"], row["p"])
+        dashboard.cells[((row["dimension"], row["key"]), "count")] = (row["n"], row["keys"])
     dashboard.categories = {
         Dimension.AGE: [(label, label) for label, _low, _high in AGE_BANDS],
         Dimension.SECTOR: list(Sector.choices),
@@ -172,53 +178,34 @@ def _read_breakdowns(dashboard: Dashboard) -> None:
     }
 
 
-def _fill_and_suppress(dashboard: Dashboard) -> None:
-    cells = dashboard.cells
-    measures = [*MEASURES, "children_discussed", "first_meetings"]
+def _fill_and_perturb(dashboard: Dashboard) -> None:
+    """Every figure of the page, as published: the counts perturbed, and what is worked out from
+    them (the families who waited too long, the interventions in all) from the published figures."""
+    cells, k = dashboard.cells, dashboard.k
     for group in dashboard.groups:
-        for measure in measures:
+        for measure in [*COUNTS, "experience_sum", "children_discussed", "first_meetings"]:
             cells.setdefault((group, measure), Cell(0))
-        # What the families who did not get their feedback (follow-up) in time add up to.
-        for late, due, kept in (
-            ("feedback_late", "feedback_due", "feedback_within"),
-            ("follow_ups_late", "follow_ups_due", "follow_ups_on_time"),
+        for part, whole, late in (
+            ("feedback_within", "feedback_due", "feedback_late"),
+            ("follow_ups_on_time", "follow_ups_due", "follow_ups_late"),
+            ("feedback_overdue", "feedback_due", None),
         ):
-            cells[(group, late)] = Cell(cells[(group, due)].n - cells[(group, kept)].n, cells[(group, due)].protected)
+            cells[(group, part)] = part_of(cells[(group, part)], cells[(group, whole)])
+            if late:
+                cells[(group, late)] = difference(cells[(group, whole)], cells[(group, part)], k)
+    # The breakdowns were read as (count, key sum): the interventions in all are the records of
+    # every type, one cell with its own key, like any other count.
+    raw = {key: value for key, value in cells.items() if isinstance(value, tuple)}
+    interventions = dashboard.categories[Dimension.INTERVENTION]
+    total = [raw.get(((Dimension.INTERVENTION, key), "count"), (0, 0)) for key, _name in interventions]
+    cells[("interventions", "count")] = Cell.of(sum(n for n, _key in total), sum(key for _n, key in total), k)
     for dimension, keys in dashboard.categories.items():
         for key, _label in keys:
-            cells.setdefault(((dimension, key), "count"), Cell(0))
-    interventions = [
-        ((Dimension.INTERVENTION, key), "count") for key, _label in dashboard.categories[Dimension.INTERVENTION]
-    ]
-    cells[("interventions", "count")] = Cell(
-        sum(cells[key].n for key in interventions), sum(cells[key].protected for key in interventions)
-    )
-
-    lines = []
-    children = [("child", c.pk) for c in dashboard.children]
-    months = [("month", m) for m in dashboard.period.months]
-    for measure in [*measures, "feedback_late", "follow_ups_late"]:
-        if measure == "experience_sum":
-            continue
-        for members in (children, months):
-            if members:
-                lines.append(([(g, measure) for g in members], (TOTAL, measure)))
-    for group in dashboard.groups:
-        for late, due, kept in (
-            ("feedback_late", "feedback_due", "feedback_within"),
-            ("follow_ups_late", "follow_ups_due", "follow_ups_on_time"),
-        ):
-            lines.append(([(group, kept), (group, late)], (group, due)))
-    breakdown_totals = {
-        Dimension.AGE: (TOTAL, "cases_started"),
-        Dimension.SECTOR: (TOTAL, "cases_started"),
-        Dimension.INTERVENTION: ("interventions", "count"),
-        Dimension.CLOSURE: (TOTAL, "closures"),
-        Dimension.EXPERIENCE: (TOTAL, "experience_count"),
-    }
-    for dimension, keys in dashboard.categories.items():
-        lines.append(([((dimension, key), "count") for key, _label in keys], breakdown_totals[dimension]))
-    suppress(cells, lines, dashboard.k)
+            n, key_sum = raw.get(((dimension, key), "count"), (0, 0))
+            cells[((dimension, key), "count")] = Cell.of(n, key_sum, k)
+    for key in raw:  # a category no table shows (an intervention type since removed)
+        if isinstance(cells[key], tuple):
+            del cells[key]
 
 
 def _children(level: Level, unit: Model) -> list[Model]:
@@ -237,12 +224,12 @@ def summary_state() -> SummaryState:
 
 def dashboard_key(level: Level, unit: Model, period: Period, state: SummaryState) -> str:
     """The cache key of a dashboard's figures: they change only when the summary is refreshed."""
-    k = settings.HLT_STATS_MIN_COUNT
-    return f"dashboard-{level.slug}-{unit.pk}-{period.first:%Y%m}-{period.last:%Y%m}-{k}-{state.generation}"
+    k, units = settings.HLT_STATS_MIN_COUNT, settings.HLT_DASHBOARD_MIN_UNITS
+    return f"dashboard-{level.slug}-{unit.pk}-{period.first:%Y%m}-{period.last:%Y%m}-{k}-{units}-{state.generation}"
 
 
 def dashboard_for(*, level: Level, unit: Model, period: Period, state: SummaryState | None = None) -> Dashboard:
-    """The figures of `unit` for `period`, with every count that could identify a child hidden.
+    """The figures of `unit` for `period`, perturbed so that no count identifies a child.
 
     The summary changes only when it is refreshed, so a dashboard computed once is kept in the
     cache under the refresh's generation and served until the next refresh replaces the figures. The
@@ -252,10 +239,12 @@ def dashboard_for(*, level: Level, unit: Model, period: Period, state: SummarySt
     key = dashboard_key(level, unit, period, state)
     dashboard = cache.get(key)
     if dashboard is None:
-        dashboard = Dashboard(level, unit, period, settings.HLT_STATS_MIN_COUNT, _children(level, unit))
+        dashboard = Dashboard(
+            level, unit, period, settings.HLT_STATS_MIN_COUNT, _children(level, unit), settings.HLT_DASHBOARD_MIN_UNITS
+        )
         _read_counts(dashboard)
         _read_lead_times(dashboard)
         _read_breakdowns(dashboard)
-        _fill_and_suppress(dashboard)
+        _fill_and_perturb(dashboard)
         cache.set(key, dashboard, settings.HLT_STATS_CACHE_SECONDS)
     return dashboard

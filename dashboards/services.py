@@ -3,6 +3,9 @@
 Each figure comes from one ORM query grouped by team and month; Django compiles it for the
 database in use and it runs inside one `INSERT ... SELECT`, so no case row ever travels to Python.
 The rows of the grains above the team are then added up from the grain below, in SQL too.
+Beside each count goes the sum of its records' keys (a case's `record_key`, for everything about
+the case; the child's for the children discussed), for the cell key method of
+`dashboards.perturbation`. Protected children's cases are counted nowhere.
 A refresh replaces the months from a start month on, in one transaction: a dashboard reads either
 the old figures or the new, never half of each. Beat refreshes the recent months every few minutes
 (late feedback and closures change them) and rebuilds everything nightly (back-dated corrections).
@@ -13,23 +16,16 @@ import datetime
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import (
-    Case,
     Count,
     DateField,
     F,
-    Func,
-    IntegerField,
     Q,
     QuerySet,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import (
     Coalesce,
-    ExtractDay,
-    ExtractMonth,
-    ExtractYear,
     Greatest,
     TruncDate,
     TruncMonth,
@@ -38,8 +34,10 @@ from django.utils import timezone
 
 from cases.models import Case as HltCase
 from cases.models import ProtectionLevel
+from dashboards.expressions import DaysBetween, age_band
 from dashboards.models import (
     FACT_MODELS,
+    KEY_SUMS,
     LEVELS,
     MEASURES,
     Breakdown,
@@ -56,23 +54,6 @@ from hlt.workdays import local_datetime
 from meetings.models import AgendaItem, ItemPurpose, ItemState
 from sip.models import Sip
 from support.models import FollowUp, Intervention, InterventionStatus
-
-# Age bands of the HLT model (0-16); an older child (registered late) counts in the oldest band.
-AGE_BANDS = [("0-5", 0, 5), ("6-9", 6, 9), ("10-12", 10, 12), ("13-16", 13, None)]
-
-
-class DaysBetween(Func):
-    """Whole days from the second date to the first: `DaysBetween(end, start)`."""
-
-    output_field = IntegerField()
-    arg_joiner = " - "
-    template = "(%(expressions)s)"
-
-    def as_sqlite(self, compiler, connection, **extra):
-        end, start = self.get_source_expressions()
-        end_sql, end_params = compiler.compile(end)
-        start_sql, start_params = compiler.compile(start)
-        return f"CAST(julianday({end_sql}) - julianday({start_sql}) AS INTEGER)", [*end_params, *start_params]
 
 
 def _team_dimensions(team_path: str) -> dict:
@@ -98,11 +79,18 @@ def _protected_cases() -> QuerySet:
     return HltCase.objects.exclude(child__protection=ProtectionLevel.NONE).values("pk")
 
 
-def _protected(case_path: str) -> Count:
-    """How many rows concern a protected child. The few protected children's cases are a small
-    set the database hashes once, cheaper than joining every row to its child."""
+def _unprotected(queryset: QuerySet, case_path: str) -> QuerySet:
+    """`queryset` without the rows about a protected child: no published figure may change with a
+    protected child's presence (docs/dashboards.md). The few protected children's cases are a
+    small set the database hashes once, cheaper than joining every row to its child."""
     lookup = f"{case_path}_id__in" if case_path else "pk__in"
-    return Count("pk", filter=Q(**{lookup: _protected_cases()}))
+    return queryset.exclude(**{lookup: _protected_cases()})
+
+
+def _keys(case_path: str, filter: Q | None = None) -> Coalesce:
+    """The sum of the record keys of the cases counted by `Count("pk", filter=filter)`."""
+    field = f"{case_path}__record_key" if case_path else "record_key"
+    return Coalesce(Sum(field, filter=filter), 0)
 
 
 def _local_month(datetime_field: str):
@@ -113,7 +101,7 @@ def _local_month(datetime_field: str):
 def _write(model, queryset: QuerySet) -> None:
     """Insert the grouped rows of `queryset` (whose `values()` are named after `model`'s columns)
     into `model`. A team's TeamMonth row whose (team, month) exists already takes the new row's
-    figures and adds its protected children to those counted so far."""
+    figures (each source writes its own measures)."""
     names = list(queryset.query.values_select) + list(queryset.query.annotation_select)
     columns = [model._meta.get_field(name.removeprefix("f_")).column for name in names]
     select, params = queryset.query.sql_with_params()
@@ -124,13 +112,7 @@ def _write(model, queryset: QuerySet) -> None:
     sql = f"INSERT INTO {table} ({', '.join(map(quote, columns))}) SELECT {aliases} FROM ({select}) s WHERE true"  # noqa: S608
     if model is TeamMonth:
         keys = ("team_id", "area_id", "municipality_id", "region_id", "month")
-        updates = ", ".join(
-            f"{quote(c)} = {table}.{quote(c)} + excluded.{quote(c)}"
-            if c == "protected"
-            else f"{quote(c)} = excluded.{quote(c)}"
-            for c in columns
-            if c not in keys
-        )
+        updates = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in columns if c not in keys)
         sql += f" ON CONFLICT (team_id, month) WHERE grain = '{Grain.TEAM}' DO UPDATE SET {updates}"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -149,46 +131,25 @@ def _grouped(queryset: QuerySet, team_path: str, month, **aggregates) -> QuerySe
     return _values(queryset, team_path, month).annotate(**named)
 
 
-def _age_band():
-    age = (
-        ExtractYear("initiated_on")
-        - ExtractYear("child__birth_date")
-        - Case(
-            When(
-                Q(initiated_on__month__lt=ExtractMonth("child__birth_date"))
-                | Q(
-                    initiated_on__month=ExtractMonth("child__birth_date"),
-                    initiated_on__day__lt=ExtractDay("child__birth_date"),
-                ),
-                then=Value(1),
-            ),
-            default=Value(0),
-        )
-    )
-    *younger, (oldest, _low, _high) = AGE_BANDS
-    whens = [When(age__lte=high, then=Value(label)) for label, _low, high in younger]
-    return age, Case(*whens, default=Value(oldest))
-
-
 def _write_cases(since: datetime.date | None) -> None:
-    cases = HltCase.objects.filter(**_from(since, "initiated_on"))
+    cases = _unprotected(HltCase.objects.filter(**_from(since, "initiated_on")), "")
     month = TruncMonth("initiated_on", output_field=DateField())
     _write(
         TeamMonth,
-        _grouped(cases, "team", month, cases_started=Count("pk"), protected=_protected("")),
+        _grouped(cases, "team", month, cases_started=Count("pk"), cases_started_keys=_keys("")),
     )
-    age, band = _age_band()
+    age, band = age_band()
     by_age = cases.annotate(age=age).annotate(band=band)
     _write(
         Breakdown,
         _values(by_age, "team", month, dimension=Value(Dimension.AGE), key=F("band")).annotate(
-            f_count=Count("pk"), f_protected=_protected("")
+            f_count=Count("pk"), f_keys=_keys("")
         ),
     )
     by_sector = _values(cases, "team", month, dimension=Value(Dimension.SECTOR), key=F("initiator_unit__sector"))
-    _write(Breakdown, by_sector.annotate(f_count=Count("pk"), f_protected=_protected("")))
+    _write(Breakdown, by_sector.annotate(f_count=Count("pk"), f_keys=_keys("")))
 
-    closed = HltCase.objects.filter(closed_on__isnull=False, **_from(since, "closed_on"))
+    closed = _unprotected(HltCase.objects.filter(closed_on__isnull=False, **_from(since, "closed_on")), "")
     month = TruncMonth("closed_on", output_field=DateField())
     scored = Q(family_experience__isnull=False)
     _write(
@@ -198,9 +159,10 @@ def _write_cases(since: datetime.date | None) -> None:
             "team",
             month,
             closures=Count("pk"),
+            closures_keys=_keys(""),
             experience_count=Count("pk", filter=scored),
+            experience_count_keys=_keys("", scored),
             experience_sum=Coalesce(Sum("family_experience"), 0),
-            protected=_protected(""),
         ),
     )
     for dimension, key, rows in (
@@ -210,38 +172,45 @@ def _write_cases(since: datetime.date | None) -> None:
         _write(
             Breakdown,
             _values(rows, "team", month, dimension=Value(dimension), key=key).annotate(
-                f_count=Count("pk"), f_protected=_protected("")
+                f_count=Count("pk"), f_keys=_keys("")
             ),
         )
 
 
 def _write_meetings(since: datetime.date | None, today: datetime.date, now: datetime.datetime) -> None:
-    discussed = AgendaItem.objects.filter(
-        purpose=ItemPurpose.NEW, state=ItemState.DISCUSSED, **_from(since, "meeting__starts_at")
+    discussed = _unprotected(
+        AgendaItem.objects.filter(
+            purpose=ItemPurpose.NEW, state=ItemState.DISCUSSED, **_from(since, "meeting__starts_at")
+        ),
+        "case",
     )
     month = _local_month("meeting__starts_at")
     # A family is counted once its feedback is given or due: the promise is kept on or before the due day.
     given_or_due = Q(feedback_on__isnull=False) | Q(deadline__due_date__lt=today)
+    due = Q(deadline__isnull=False) & given_or_due
+    within = Q(feedback_on__lte=F("deadline__due_date"))
+    overdue = Q(deadline__completed_at__isnull=True, deadline__due_at__lte=now)
     _write(
         TeamMonth,
         _grouped(
             discussed,
             "meeting__team",
             month,
-            feedback_due=Count("pk", filter=Q(deadline__isnull=False) & given_or_due),
-            feedback_within=Count("pk", filter=Q(feedback_on__lte=F("deadline__due_date"))),
-            feedback_overdue=Count("pk", filter=Q(deadline__completed_at__isnull=True, deadline__due_at__lte=now)),
-            protected=_protected("case"),
+            feedback_due=Count("pk", filter=due),
+            feedback_due_keys=_keys("case", due),
+            feedback_within=Count("pk", filter=within),
+            feedback_within_keys=_keys("case", within),
+            feedback_overdue=Count("pk", filter=overdue),
+            feedback_overdue_keys=_keys("case", overdue),
         ),
     )
-    every_discussion = AgendaItem.objects.filter(state=ItemState.DISCUSSED, **_from(since, "meeting__starts_at"))
-    children = _values(every_discussion, "meeting__team", month, child_id=F("case__child_id"))
-    _write(
-        DiscussedChild,
-        children.annotate(
-            f_protected=Case(When(Q(case_id__in=_protected_cases()), then=Value(1)), default=Value(0))
-        ).distinct(),
+    every_discussion = _unprotected(
+        AgendaItem.objects.filter(state=ItemState.DISCUSSED, **_from(since, "meeting__starts_at")), "case"
     )
+    children = _values(
+        every_discussion, "meeting__team", month, child_id=F("case__child_id"), record_key=F("case__child__record_key")
+    )
+    _write(DiscussedChild, children.distinct())
 
     # A case is discussed as a new case once: no transition leads back from "discussed" to the
     # agenda (cases.services.TRANSITIONS), so that item is its first meeting.
@@ -249,18 +218,20 @@ def _write_meetings(since: datetime.date | None, today: datetime.date, now: date
     _write(
         LeadTime,
         _values(first, "meeting__team", month, days=Greatest(F("days"), 0)).annotate(
-            f_count=Count("pk"), f_protected=_protected("case")
+            f_count=Count("pk"), f_keys=_keys("case")
         ),
     )
 
 
 def _write_support(since: datetime.date | None, today: datetime.date) -> None:
-    started = Intervention.objects.filter(**_from(since, "start_date")).exclude(status=InterventionStatus.CANCELLED)
+    started = _unprotected(
+        Intervention.objects.filter(**_from(since, "start_date")).exclude(status=InterventionStatus.CANCELLED), "case"
+    )
     month = TruncMonth("start_date", output_field=DateField())
     rows = _values(started, "case__team", month, dimension=Value(Dimension.INTERVENTION), key=F("intervention_type_id"))
-    _write(Breakdown, rows.annotate(f_count=Count("pk"), f_protected=_protected("case")))
+    _write(Breakdown, rows.annotate(f_count=Count("pk"), f_keys=_keys("case")))
 
-    sips = Sip.objects.filter(established_at__isnull=False, **_from(since, "established_at"))
+    sips = _unprotected(Sip.objects.filter(established_at__isnull=False, **_from(since, "established_at")), "case")
     _write(
         TeamMonth,
         _grouped(
@@ -268,31 +239,34 @@ def _write_support(since: datetime.date | None, today: datetime.date) -> None:
             "case__team",
             _local_month("established_at"),
             sips_established=Count("pk"),
-            protected=_protected("case"),
+            sips_established_keys=_keys("case"),
         ),
     )
 
     # A cancelled follow-up closes its deadline too, so only the follow-up itself says it was held.
     # Its deadline is due on `planned_on`, and both move together when the meeting moves.
-    follow_ups = FollowUp.objects.filter(cancelled_at__isnull=True, **_from(since, "planned_on"))
+    follow_ups = _unprotected(FollowUp.objects.filter(cancelled_at__isnull=True, **_from(since, "planned_on")), "case")
+    due = Q(held_on__isnull=False) | Q(planned_on__lt=today)
+    on_time = Q(held_on__lte=F("planned_on"))
     _write(
         TeamMonth,
         _grouped(
             follow_ups,
             "case__team",
             TruncMonth("planned_on", output_field=DateField()),
-            follow_ups_due=Count("pk", filter=Q(held_on__isnull=False) | Q(planned_on__lt=today)),
-            follow_ups_on_time=Count("pk", filter=Q(held_on__lte=F("planned_on"))),
-            protected=_protected("case"),
+            follow_ups_due=Count("pk", filter=due),
+            follow_ups_due_keys=_keys("case", due),
+            follow_ups_on_time=Count("pk", filter=on_time),
+            follow_ups_on_time_keys=_keys("case", on_time),
         ),
     )
 
 
 # What each table's rows are keyed by besides unit and month, and what adds up when they roll up.
 ROLLED_UP = {
-    TeamMonth: ((), (*MEASURES, "protected")),
-    Breakdown: (("dimension", "key"), ("count", "protected")),
-    LeadTime: (("days",), ("count", "protected")),
+    TeamMonth: ((), (*MEASURES, *KEY_SUMS)),
+    Breakdown: (("dimension", "key"), ("count", "keys")),
+    LeadTime: (("days",), ("count", "keys")),
 }
 
 
@@ -326,9 +300,9 @@ def _count_discussed(since: datetime.date | None) -> None:
         own = quote(DiscussedCount._meta.get_field(grain).column)
         # Table and column names come from the models; the grain and the month are bound parameters.
         sql = f"""
-            INSERT INTO {target} (grain, {units}, month, previous, count, protected)
-            SELECT %s, {units}, month, previous, COUNT(*), SUM(protected) FROM (
-                SELECT {units}, month, MAX(protected) AS protected,
+            INSERT INTO {target} (grain, {units}, month, previous, count, keys)
+            SELECT %s, {units}, month, previous, COUNT(*), SUM(record_key) FROM (
+                SELECT {units}, month, MAX(record_key) AS record_key,
                        LAG(month) OVER (PARTITION BY {own}, child_id ORDER BY month) AS previous
                 FROM {source} {recent}
                 GROUP BY {units}, month, child_id

@@ -1,7 +1,9 @@
 """A dashboard as tables: what the page shows, and exactly what the CSV and Excel exports hold.
 
-Every number leaves here as text that has passed suppression ("<5" for a small count, "x" for one
-hidden so that a total cannot give a small one away), so no export can hold more than the page.
+Every number leaves here as text made from the published (perturbed) figures only: "<5" for a
+count too small to show, "x" for a share, median or mean over too few to show. Shares, bar widths
+and text summaries are worked out from the same published figures, so no export can hold more than
+the page, and no figure contradicts another.
 """
 
 import math
@@ -13,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dashboards.models import Dimension
+from dashboards.perturbation import Cell
 from dashboards.selectors import TOTAL, Dashboard
-from dashboards.suppression import Cell
 
 HIDDEN = "x"
 
@@ -55,27 +57,28 @@ def _count(dashboard: Dashboard, group, measure: str) -> str:
     return dashboard.cell(group, measure).display(dashboard.k)
 
 
-def _share(kept: Cell, late: Cell, due: Cell) -> float | None:
-    if due.n == 0 or kept.hidden or late.hidden or due.hidden:
+def _share(kept: Cell, due: Cell) -> float | None:
+    """The share from the published figures (a part is never published above its whole)."""
+    if not due.value or kept.hidden:
         return None
-    return 100 * kept.n / due.n
+    return 100 * kept.value / due.value
 
 
 def _percent(value: float | None, due: Cell) -> str:
     if value is None:
-        return "–" if due.n == 0 else HIDDEN
+        return "–" if due.value == 0 else HIDDEN
     # Rounded down: 187 of 208 (89.9 %) must not read "90 %" beside a verdict that the 90 % target is missed.
     return f"{math.floor(value)} %"  # at most 100: nothing to group into thousands
 
 
 def feedback_share(dashboard: Dashboard, group) -> float | None:
     c = dashboard.cells
-    return _share(c[(group, "feedback_within")], c[(group, "feedback_late")], c[(group, "feedback_due")])
+    return _share(c[(group, "feedback_within")], c[(group, "feedback_due")])
 
 
 def _follow_up_share(dashboard: Dashboard, group) -> float | None:
     c = dashboard.cells
-    return _share(c[(group, "follow_ups_on_time")], c[(group, "follow_ups_late")], c[(group, "follow_ups_due")])
+    return _share(c[(group, "follow_ups_on_time")], c[(group, "follow_ups_due")])
 
 
 PROMISE_KEPT = gettext_lazy("✓ Kept")
@@ -86,7 +89,7 @@ PROMISE_BROKEN = gettext_lazy("✗ Not kept")
 def promise(share: float | None, due: Cell) -> tuple[str, str]:
     """How well the 7-day promise is kept, as words (and a class for colour, never colour alone)."""
     if share is None:
-        return (_("Nothing to measure") if due.n == 0 else _("Hidden")), "none"
+        return (_("Nothing to measure") if due.value == 0 else _("Hidden")), "none"
     if share >= settings.HLT_FEEDBACK_TARGET_PERCENT:
         return str(PROMISE_KEPT), "kept"
     if share >= settings.HLT_FEEDBACK_WARNING_PERCENT:
@@ -94,22 +97,32 @@ def promise(share: float | None, due: Cell) -> tuple[str, str]:
     return str(PROMISE_BROKEN), "broken"
 
 
+def _enough(dashboard: Dashboard, cell: Cell) -> bool:
+    """Whether a median, percentile or mean may be shown over the units `cell` counts: over fewer
+    than HLT_DASHBOARD_MIN_UNITS, a median is one case's own value. The published count is checked
+    too, so such a figure never stands beside a count that says fewer."""
+    return cell.n >= dashboard.min_units and (cell.value or 0) >= dashboard.min_units
+
+
 def _days(dashboard: Dashboard, group, index: int) -> str:
     first = dashboard.cell(group, "first_meetings")
-    if first.n == 0:
+    if first.value == 0:
         return "–"
-    if first.hidden:
+    if not _enough(dashboard, first):
         return HIDDEN
     return str(dashboard.lead_times[group][index])
 
 
 def _mean(dashboard: Dashboard, group) -> str:
+    """The families' mean score, over at least HLT_DASHBOARD_MIN_UNITS families, from the perturbed
+    sum and count: no exact ratio for a page's hidden scores to be solved from."""
     scored = dashboard.cell(group, "experience_count")
-    if scored.n == 0:
+    if scored.value == 0:
         return "–"
-    if scored.hidden:
+    if not _enough(dashboard, scored):
         return HIDDEN
-    return number_format(dashboard.cell(group, "experience_sum").n / scored.n, 1)
+    mean = min(max(dashboard.cell(group, "experience_sum").value / scored.value, 1), 5)
+    return number_format(mean, 1)
 
 
 def _row_values(dashboard: Dashboard, group) -> list[str]:
@@ -186,7 +199,7 @@ def _trend(dashboard: Dashboard) -> Table:
         label = date_format(month, "F Y")
         table.rows.append(Row(label, _row_values(dashboard, ("month", month))))
         cell = dashboard.cell(("month", month), "cases_started")
-        starts.append(Bar(label, None if cell.hidden else cell.n, cell.display(dashboard.k)))
+        starts.append(Bar(label, cell.value, cell.display(dashboard.k)))
     table.rows.append(Row(_("Total"), _row_values(dashboard, TOTAL), is_total=True))
     table.chart = starts
     table.chart_max = max([bar.value or 0 for bar in starts] + [1])
@@ -207,10 +220,11 @@ def _breakdown(dashboard: Dashboard, dimension: str, title: str, total) -> Table
     total_cell = dashboard.cells[total]
     for key, label in dashboard.categories[dimension]:
         cell = dashboard.cell((dimension, key), "count")
-        share = None if cell.hidden or total_cell.hidden or total_cell.n == 0 else 100 * cell.n / total_cell.n
+        # Of the published total; the categories' own adjustments may make them add up to a little more.
+        share = None if cell.hidden or not total_cell.value else min(100 * cell.value / total_cell.value, 100)
         text = cell.display(dashboard.k)
         table.rows.append(Row(str(label), [text, _percent(share, total_cell)]))
-        table.chart.append(Bar(str(label), None if cell.hidden else cell.n, text))
+        table.chart.append(Bar(str(label), cell.value, text))
     table.rows.append(Row(_("Total"), [total_cell.display(dashboard.k), ""], is_total=True))
     table.chart_max = max([bar.value or 0 for bar in table.chart] + [1])
     shown = [bar for bar in table.chart if bar.value]

@@ -56,6 +56,7 @@ def _context(level, unit, form, state) -> dict:
         "period": form.cleaned_data["period"] if form.is_valid() else None,
         "refreshed_at": state.refreshed_at,
         "k": settings.HLT_STATS_MIN_COUNT,
+        "min_units": settings.HLT_DASHBOARD_MIN_UNITS,
     }
 
 

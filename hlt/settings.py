@@ -312,13 +312,17 @@ HLT_REMINDER_HOUR = env_int("HLT_REMINDER_HOUR", 7)
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 # --- Dashboards -----------------------------------------------------------------------------
-# Counts from 1 to this minus one are shown as "<k" (k = 5 shows 1-4 as "<5"); a deployment with
-# very small municipalities may raise it. Below 2 would publish single children, so it is refused.
+# Perturbed counts below this are shown as "<k" (dashboards.perturbation); a deployment with very
+# small municipalities may raise it. Below 5, a true count from 1 to 4 whose adjustment is 0 would
+# be published as itself, so it is refused.
 HLT_STATS_MIN_COUNT = env_int("HLT_STATS_MIN_COUNT", 5)
-if HLT_STATS_MIN_COUNT < 2:
-    raise ImproperlyConfigured("HLT_STATS_MIN_COUNT must be 2 or more.")
-# The longest period a dashboard shows, in months: five years of monthly figures.
-HLT_STATS_MAX_MONTHS = env_int("HLT_STATS_MAX_MONTHS", 60)
+if HLT_STATS_MIN_COUNT < 5:
+    raise ImproperlyConfigured("HLT_STATS_MIN_COUNT must be 5 or more.")
+# Medians, percentiles and means are shown only over at least this many cases (or families): over
+# fewer, a median is one case's own value.
+HLT_DASHBOARD_MIN_UNITS = env_int("HLT_DASHBOARD_MIN_UNITS", 10)
+if HLT_DASHBOARD_MIN_UNITS < 3:
+    raise ImproperlyConfigured("HLT_DASHBOARD_MIN_UNITS must be 3 or more.")
 # The 7-day promise is "kept" from this share of families and "at risk" from the second.
 HLT_FEEDBACK_TARGET_PERCENT = env_int("HLT_FEEDBACK_TARGET_PERCENT", 90)
 HLT_FEEDBACK_WARNING_PERCENT = env_int("HLT_FEEDBACK_WARNING_PERCENT", 75)

@@ -10,7 +10,8 @@ the one the start page links to (the last 12 months), timed three ways:
   apply to this, what the people who follow the figures meet;
 - *cached*: a later request before the next refresh.
 
-Prints a Markdown table and fails when a target of issue 6 is missed.
+Prints a Markdown table and fails when a target is missed (TARGET_MS: since the cell key method, the
+regional page within 35 ms and a municipal one within 10 ms after a refresh).
 """
 
 import resource
@@ -31,7 +32,9 @@ from dashboards.models import SummaryState
 from dashboards.tasks import summary_rebuild_task, summary_refresh_task
 from teams.models import ProcessLeaderScope
 
-TARGET_MS = {"region": 100, "kommun": 30}
+# Since the cell key method (docs/dashboards.md): the regional page within 35 ms and a municipal one
+# within 10 ms after a refresh.
+TARGET_MS = {"region": 35, "kommun": 10}
 TARGET_MEMORY_MB = 500
 REFRESH_RUNS = 3
 NO_CACHE = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
@@ -95,10 +98,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"| {page.level} | {statistics.median(page.computed):.1f} ({q['computed']}) | {min(page.computed):.1f} "
                 f"| {max(page.computed):.1f} | {median:.1f} ({q['after refresh']}) | {max(page.after_refresh):.1f} "
-                f"| {statistics.median(page.cached):.1f} ({q['cached']}) | < {target} |"
+                f"| {statistics.median(page.cached):.1f} ({q['cached']}) | ≤ {target} |"
             )
-            if median >= target:
-                missed.append(f"{page.level} dashboard {median:.1f} ms after a refresh (target < {target} ms)")
+            if median > target:
+                missed.append(f"{page.level} dashboard {median:.1f} ms after a refresh (target ≤ {target} ms)")
         refresh = statistics.median(refreshes)
         self.stdout.write(f"\nrefresh task (refresh, vacuum, dashboards computed ahead): median {refresh:.0f} ms")
         self.stdout.write(f"Peak memory of this process: {memory:.0f} MB (target < {TARGET_MEMORY_MB} MB)")
