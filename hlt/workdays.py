@@ -15,10 +15,11 @@ from django.utils import timezone
 
 @lru_cache(maxsize=64)
 def _closed_days(year: int) -> frozenset[date]:
-    public = holidays.Sweden(years=year, include_sundays=False)
-    midsummer_day = next(day for day, name in public.items() if "Midsummer" in name)
-    eves = {midsummer_day - timedelta(days=1), date(year, 12, 24), date(year, 12, 31)}
-    return frozenset(public) | eves
+    # The eves come from the package's "de_facto" category, not from the holidays' names: the
+    # package translates names by the server's locale, so searching them for an English word
+    # broke every working-day calculation on a server with LANG=sv_SE.UTF-8.
+    closed = holidays.Sweden(years=year, include_sundays=False, categories=("public", "de_facto"))
+    return frozenset(closed)
 
 
 def is_working_day(day: date) -> bool:
