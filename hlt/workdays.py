@@ -1,9 +1,12 @@
 """Swedish calendar arithmetic in Europe/Stockholm: working days and local times.
 
 Meetings avoid the days when Swedish workplaces are closed, and a municipality may count the
-feedback deadline in working days. Besides the public holidays (the `holidays` package) that means
-weekends and the three eves that are treated as holidays in practice: midsummer, Christmas and New
-Year's Eve.
+feedback deadline in working days. Besides weekends that means the public holidays and the three eves
+treated as holidays in practice (midsummer, Christmas and New Year's Eve): the `holidays` package's
+"public" and "de_facto" categories.
+
+Days are chosen by category, never by holiday name: the package translates names by the process's
+locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), so a name search breaks on a Swedish server.
 """
 
 from datetime import date, datetime, time, timedelta

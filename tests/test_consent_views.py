@@ -5,6 +5,7 @@ Messages are compared with what the Swedish page shows (`_shown`), so the tests 
 the catalogue has translated a string yet.
 """
 
+import io
 import re
 from datetime import timedelta
 
@@ -13,6 +14,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext
+from pypdf import PdfWriter
+from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from access.models import AccessLogEntry, LogAction, Outcome
 from cases.models import CaseStatus
@@ -359,3 +362,62 @@ def test_it_loads_the_consent_form_in_constant_queries(client, django_assert_num
     # the area's units (party choices), unread count in the header
     with django_assert_num_queries(7):
         client.get(f"/arenden/{case.pk}/samtycke/nytt/")
+
+
+def _pdf_with(add_content) -> bytes:
+    """A one-page PDF written by pypdf, with `add_content(writer)` putting something active in it."""
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    add_content(writer)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _script_on_open(writer):
+    writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
+        {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("app.alert(1)")}
+    )
+
+
+def _launch_on_page_open(writer):
+    action = DictionaryObject({NameObject("/S"): NameObject("/Launch"), NameObject("/F"): TextStringObject("cmd.exe")})
+    writer.pages[0][NameObject("/AA")] = DictionaryObject({NameObject("/O"): action})
+
+
+def _attached_program(writer):
+    writer.add_attachment("faktura.exe", b"MZ\x90\x00")
+
+
+@pytest.mark.parametrize("add_content", [_script_on_open, _launch_on_page_open, _attached_program])
+def test_it_refuses_a_pdf_that_runs_script_launches_a_program_or_carries_files(
+    client, member, case, parties, private_dir, add_content
+):
+    # Given a PDF that would act when a colleague opens it
+    client.force_login(member)
+    upload = SimpleUploadedFile("samtycke.pdf", _pdf_with(add_content), content_type="application/pdf")
+
+    # When it is uploaded with the consent
+    response = _record(client, case, _consent_data(_guardian(case, "Anna"), parties, document=upload))
+
+    # Then the page says why it was refused, and neither the consent nor the file is kept
+    assert response.status_code == 200
+    assert (
+        _shown(
+            "The PDF contains JavaScript, an action that starts a program, or attached files, "
+            "and is not accepted. Upload a plain scan or photo of the signed form."
+        )
+        in response.content.decode()
+    )
+    assert not Consent.objects.exists()
+    assert _files_in(private_dir) == []
+
+
+def test_it_accepts_a_plain_pdf_scan(client, member, case, parties, private_dir):
+    client.force_login(member)
+    upload = SimpleUploadedFile("samtycke.pdf", _pdf_with(lambda writer: None), content_type="application/pdf")
+
+    _record(client, case, _consent_data(_guardian(case, "Anna"), parties, document=upload))
+
+    assert Consent.objects.get().document_type == "application/pdf"
+    assert len(_files_in(private_dir)) == 1
