@@ -5,7 +5,8 @@ Members of the team see a meeting; its coordinator manages it. A page that names
 one access-log entry per child it names, besides the policy's entry for the meeting.
 
 By concern: `helpers` (fetching and refusing), `meeting` (list, page, moving, cancelling), `agenda`,
-`minutes` (attendance, minutes, closing, addenda). Every view is re-exported here for `meetings.urls`.
+`minutes` (attendance, minutes, closing, addenda), `feedback` (*Mina återkopplingar*, the feedback
+record and letter), `calendar` (the iCalendar feeds). Every view is re-exported here for `meetings.urls`.
 """
 
 from meetings.views.agenda import (
@@ -15,6 +16,8 @@ from meetings.views.agenda import (
     agenda_lock,
     case_agenda_add,
 )
+from meetings.views.calendar import calendar_feed, calendar_feed_page, meeting_ics
+from meetings.views.feedback import feedback_letter, feedback_record_view, my_feedback
 from meetings.views.helpers import (
     PAGE_SIZE,
 )
@@ -32,6 +35,12 @@ from meetings.views.minutes import (
 )
 
 __all__ = [
+    "calendar_feed",
+    "calendar_feed_page",
+    "meeting_ics",
+    "feedback_letter",
+    "feedback_record_view",
+    "my_feedback",
     "PAGE_SIZE",
     "addendum_add",
     "agenda_item_edit",
