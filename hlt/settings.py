@@ -83,6 +83,9 @@ INSTALLED_APPS = [
     "sip",
     "notifications",
     "dashboards",
+    # On top of every app, imported by none: the demo (`make run`) and the national-scale bench.
+    "demo",
+    "scale",
 ]
 
 MIDDLEWARE = [

@@ -1,10 +1,10 @@
 from django.urls import path
 
-from meetings import calendar_views, feedback_views, views
+from meetings import views
 
 app_name = "meetings"
 urlpatterns = [
-    # Meetings, their agenda and minutes (views.py).
+    # Meetings, their agenda and minutes (views/meeting.py, agenda.py, minutes.py).
     path("moten/", views.meeting_list, name="list"),
     path("moten/<uuid:meeting_id>/", views.meeting_detail, name="detail"),
     path("moten/<uuid:meeting_id>/flytta/", views.meeting_move, name="move"),
@@ -18,12 +18,12 @@ urlpatterns = [
     path("moten/<uuid:meeting_id>/stang/", views.meeting_close_view, name="close"),
     path("moten/<uuid:meeting_id>/tillagg/", views.addendum_add, name="addendum"),
     path("arenden/<uuid:case_id>/dagordning/", views.case_agenda_add, name="agenda_add"),
-    # Calendar (calendar_views.py).
-    path("moten/<uuid:meeting_id>/hlt-mote.ics", calendar_views.meeting_ics, name="ics"),
-    path("kalender/", calendar_views.calendar_feed_page, name="calendar"),
-    path("kalender/<str:token>.ics", calendar_views.calendar_feed, name="feed"),
-    # The one-week feedback (feedback_views.py).
-    path("aterkopplingar/", feedback_views.my_feedback, name="my_feedback"),
-    path("aterkopplingar/<int:item_id>/", feedback_views.feedback_record_view, name="feedback"),
-    path("aterkopplingar/<int:item_id>/brev.pdf", feedback_views.feedback_letter, name="letter"),
+    # Calendar (views.py).
+    path("moten/<uuid:meeting_id>/hlt-mote.ics", views.meeting_ics, name="ics"),
+    path("kalender/", views.calendar_feed_page, name="calendar"),
+    path("kalender/<str:token>.ics", views.calendar_feed, name="feed"),
+    # The one-week feedback (views.py).
+    path("aterkopplingar/", views.my_feedback, name="my_feedback"),
+    path("aterkopplingar/<int:item_id>/", views.feedback_record_view, name="feedback"),
+    path("aterkopplingar/<int:item_id>/brev.pdf", views.feedback_letter, name="letter"),
 ]

@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.middleware import mfa_satisfied
 from accounts.models import User
 from accounts.sessions import STARTED_KEY
-from hlt.management.commands.demo_accounts import current_demo_code
+from demo.management.commands.demo_accounts import current_demo_code
 from tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET, UserFactory
 
 pytestmark = pytest.mark.django_db

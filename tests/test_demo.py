@@ -15,9 +15,9 @@ from consent.models import Consent, ConsentException, Method
 from consent.selectors import GuardianState, consent_state
 from consent.services import consent_expiry_sweep
 from dashboards.models import TeamMonth
-from hlt.demo import DEMO_ACCOUNTS, WORK_PHONES, _spec, seed_demo
-from hlt.demo_cases import DEMO_CASES, TODAY_STORIES, demo_personnummer
-from hlt.demo_stats import AREA_FIGURES, STATISTICS_REASON
+from demo.cases import DEMO_CASES, TODAY_STORIES, demo_personnummer
+from demo.seed import DEMO_ACCOUNTS, WORK_PHONES, _spec, seed_demo
+from demo.statistics import AREA_FIGURES, STATISTICS_REASON
 from meetings.models import AgendaItem, ItemState, Meeting, MeetingStatus
 from support.models import FollowUp, Intervention
 from teams.models import Area, Municipality, Region, Team
@@ -337,7 +337,7 @@ def test_the_professionals_have_work_phones_of_their_own_from_the_numbers_for_fi
     assert all("070-1740605" <= phone <= "070-1740699" for phone in [*everyone, *guardians])
 
 
-# --- The statistics backdrop (hlt/demo_stats.py), written by the seed_demo command -----------------
+# --- The statistics backdrop (demo/statistics.py), written by the seed_demo command -----------------
 
 
 def _backdrop_cases():

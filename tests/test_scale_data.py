@@ -16,12 +16,12 @@ from django.db.models import Count, F
 
 from cases.identity import IdentityType
 from cases.models import Case, CaseStatus, Child, Deadline, DeadlineKind, ProtectionLevel
-from dashboards.management.commands.generate_scale_data import (
+from meetings.models import AgendaItem, ItemPurpose, ItemState
+from scale.management.commands.generate_scale_data import (
     BENCH_MUNICIPALITY_EMAIL,
     BENCH_REGION_EMAIL,
     ISSUER,
 )
-from meetings.models import AgendaItem, ItemPurpose, ItemState
 from teams.models import Municipality, ProcessLeaderScope, Region, Team
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")

@@ -2,7 +2,7 @@
 works on: the interventions agreed at the meeting (one under way), a follow-up with the family in
 two weeks, and a SIP with the municipality and the region, established with his father's consent.
 
-Runs after hlt/demo_meetings.py, through the services; a case that already has interventions has
+Runs after demo/meetings.py, through the services; a case that already has interventions has
 had its story told, so running the seed again changes nothing.
 """
 

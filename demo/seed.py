@@ -26,9 +26,9 @@ from consent.services import (
     consent_withdraw,
     default_valid_until,
 )
-from hlt.demo_cases import COORDINATOR, DEMO_CASES, MEETING_STORIES, MEMBER, DemoCase
-from hlt.demo_meetings import seed_meetings
-from hlt.demo_support import seed_support
+from demo.cases import COORDINATOR, DEMO_CASES, MEETING_STORIES, MEMBER, DemoCase
+from demo.meetings import seed_meetings
+from demo.support import seed_support
 from teams.models import (
     Area,
     ManagementGroupMembership,
@@ -114,7 +114,7 @@ TEAM_SHAPE = [
 ]
 
 # PTS's numbers for fiction run 070-174 06 05 to 070-174 06 99: the guardians of the demo cases hold
-# 05-29 (hlt/demo_cases.py), the professionals' work phones 30-99. Seventy numbers do not reach the
+# 05-29 (demo/cases.py), the professionals' work phones 30-99. Seventy numbers do not reach the
 # members of the last teams: they have none, as some professionals do (letters then offer a call back).
 WORK_PHONES = [f"070-17406{last:02d}" for last in range(30, 100)]
 
@@ -181,7 +181,7 @@ def _work_phones(teams: list[Team]) -> None:
             person.save(update_fields=["phone"])
 
 
-# --- Demo cases: the journey of one child, in the Ålidhem team (who they are: hlt/demo_cases.py) ---
+# --- Demo cases: the journey of one child, in the Ålidhem team (who they are: demo/cases.py) ---
 
 
 def _consent(spec: DemoCase, case: Case, actor, adult, units: dict, *, valid_from: date, today: date, **extra):

@@ -4,8 +4,8 @@ from django.utils import timezone
 
 from cases.models import Case
 from dashboards.services import summary_rebuild
-from hlt.demo import seed_demo
-from hlt.demo_stats import seed_statistics
+from demo.seed import seed_demo
+from demo.statistics import seed_statistics
 
 
 class Command(BaseCommand):

@@ -25,8 +25,8 @@ from django.db import transaction
 from cases.deadlines import feedback_due_date
 from cases.identity import IdentityType
 from cases.models import Case, CaseStatus, Child, ClosureReason, Deadline, DeadlineKind
-from hlt.demo import DEMO_ACCOUNTS
-from hlt.demo_cases import demo_personnummer
+from demo.cases import demo_personnummer
+from demo.seed import DEMO_ACCOUNTS
 from hlt.workdays import local_datetime
 from meetings.models import (
     AgendaItem,
@@ -323,7 +323,7 @@ class _Backdrop:
 @transaction.atomic
 def seed_statistics(*, today: date) -> int:
     """Write the backdrop for every team with a meeting schedule, unless it is there already;
-    returns the number of backdrop cases. Call after the stories (`hlt.demo.seed_demo`): their
+    returns the number of backdrop cases. Call after the stories (`demo.seed.seed_demo`): their
     meetings' months are then taken, and the backdrop keeps out of them."""
     existing = Case.objects.filter(reason_description=STATISTICS_REASON).count()
     if existing:

@@ -2,7 +2,7 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from hlt.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET
+from demo.seed import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET
 
 
 def current_demo_code() -> str:

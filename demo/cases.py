@@ -1,7 +1,7 @@
 """The demo's invented children and families in the Ålidhem team, and the story each case tells.
 
-Data only: `hlt.demo` starts the cases through the portal's services and takes each through its
-story (`_tell`); `hlt.demo_meetings` takes the stories that meet the team on from "ready". Every
+Data only: `demo.seed` starts the cases through the portal's services and takes each through its
+story (`_tell`); `demo.meetings` takes the stories that meet the team on from "ready". Every
 identity number is from Skatteverket's test series, every phone number from PTS's series for
 fiction.
 """
@@ -217,7 +217,7 @@ DEMO_CASES = [
 ]
 
 
-# Stories that meet the team (hlt/demo_meetings.py takes them on from "ready"). The two of TODAY wait
+# Stories that meet the team (demo/meetings.py takes them on from "ready"). The two of TODAY wait
 # on the agenda of the meeting under way today, for the minutes to be taken.
 TODAY_STORIES = ("today", "today_with_family")
 MEETING_STORIES = ("on_agenda", "feedback_due", "feedback_overdue", "feedback_given", *TODAY_STORIES)

@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from cases.models import Case, CaseStatus
-from hlt.demo_cases import TODAY_STORIES
+from demo.cases import TODAY_STORIES
 from hlt.workdays import is_working_day, local_datetime
 from meetings.feedback import feedback_record
 from meetings.models import (

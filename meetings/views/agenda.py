@@ -1,0 +1,162 @@
+"""The agenda: locking it, ordering, editing and removing items, putting a case on it."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from access import policy
+from access.models import LogAction
+from cases.models import CaseStatus
+from cases.selectors import case_plain
+from hlt.forms import add_service_errors
+from hlt.views import form_page
+from meetings import services
+from meetings.forms import (
+    AgendaAddForm,
+    AgendaItemForm,
+    ConfirmForm,
+)
+from meetings.models import AgendaItem, ItemState
+from meetings.selectors import (
+    meetings_open_for_case,
+)
+from meetings.views.helpers import _day, _detail, _item, _log_action, _meeting, _meeting_page, _refused
+
+# --- The agenda -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def agenda_lock(request, meeting_id):
+    """Lock or open the agenda (the coordinator)."""
+    meeting = _meeting(request, meeting_id, action=policy.MANAGE)
+    unlock = request.POST.get("action") == "unlock"
+    try:
+        (services.agenda_unlock if unlock else services.agenda_lock)(meeting=meeting, actor=request.user)
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("The agenda is open again.") if unlock else _("The agenda is locked."))
+    return _detail(meeting, "agenda")
+
+
+@login_required
+@require_POST
+def agenda_item_reorder(request, meeting_id, item_id: int):
+    """Move a case up or down the agenda (the coordinator)."""
+    meeting = _meeting(request, meeting_id, action=policy.MANAGE)
+    item = policy.get_part(request, AgendaItem.objects.filter(meeting=meeting), item_id, log_action=LogAction.UPDATE)
+    direction = request.POST.get("direction", "")
+    try:
+        services.agenda_reorder(item=item, actor=request.user, direction=direction)
+    except ValidationError as error:
+        _refused(request, error)
+    return _detail(meeting, f"item-{item.pk}")
+
+
+@login_required
+def agenda_item_edit(request, meeting_id, item_id: int):
+    """Invited guests and whether the family takes part, for one case on the agenda."""
+    meeting = _meeting(request, meeting_id)
+    item = _item(request, meeting, item_id)
+    form = AgendaItemForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agenda_item_update(
+                item=item,
+                actor=request.user,
+                guests=form.cleaned_data["guests"],
+                family_attends=form.cleaned_data["family_attends"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The changes are saved."))
+            return _detail(meeting, f"item-{item.pk}")
+    return _meeting_page(request, meeting, item=item, form=form, title=_("Guests and the family"), submit=_("Save"))
+
+
+@login_required
+def agenda_item_remove(request, meeting_id, item_id: int):
+    """Take a case off the agenda (the coordinator, or whoever put it there): it is ready again."""
+    meeting = _meeting(request, meeting_id)
+    item = _item(request, meeting, item_id)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agenda_item_remove(item=item, actor=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The case is taken off the agenda. It can be put on another meeting."))
+            return _detail(meeting, "agenda")
+    return _meeting_page(
+        request,
+        meeting,
+        item=item,
+        form=form,
+        title=_("Take the case off the agenda"),
+        intro=_("The case stays ready for a meeting and can be put on another agenda."),
+        submit=_("Take off the agenda"),
+    )
+
+
+@login_required
+def case_agenda_add(request, case_id):
+    """Put a ready case on one of its team's upcoming meetings."""
+    case = policy.get_for_user(request, case_plain(), case_id, action=policy.EDIT, log_action=_log_action(request))
+    if case.status == CaseStatus.ON_AGENDA:
+        waiting = case.agenda_items.filter(state=ItemState.PLANNED).select_related("meeting").first()
+        if waiting is not None:
+            message = _("The case is already on the agenda of the meeting on %(date)s.")
+            messages.info(request, message % {"date": _day(waiting.meeting)})
+        return redirect("cases:detail", case.pk)
+    if case.status != CaseStatus.READY:
+        messages.error(
+            request,
+            _("Only a case that is ready for a meeting can be put on an agenda; this one is “%(status)s”.")
+            % {"status": CaseStatus(case.status).label},
+        )
+        return redirect("cases:detail", case.pk)
+    now = timezone.now()
+    meetings = meetings_open_for_case(case, now=now)
+    is_coordinator = policy.COORDINATE in policy.permitted_actions(request.user, case, [policy.COORDINATE])
+    any_late = any(now >= m.agenda_closes_at or m.agenda_locked_at is not None for m in meetings)
+    form = AgendaAddForm(
+        request.POST or None,
+        meetings=meetings,
+        may_add_late=is_coordinator and any_late,
+        # The meeting page's link names its meeting; otherwise the next meeting is the likely one.
+        initial={"meeting": request.GET.get("mote") or (meetings[0].pk if meetings else None)},
+    )
+    if request.method == "POST" and form.is_valid():
+        meeting = form.cleaned_data["meeting"]
+        try:
+            services.agenda_item_add(
+                meeting=meeting,
+                case=case,
+                actor=request.user,
+                now=now,
+                late_reason=form.cleaned_data.get("late_reason", ""),
+                guests=form.cleaned_data["guests"],
+                family_attends=form.cleaned_data["family_attends"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("The case is on the agenda of the meeting on %(date)s.") % {"date": _day(meeting)}
+            )
+            return redirect("cases:detail", case.pk)
+    intro = _(
+        "Choose one of the team's upcoming meetings. After the agenda has closed, only the coordinator can add a "
+        "case, with a reason."
+    )
+    if not meetings:
+        intro = _("The team has no upcoming meeting to put the case on. Ask the coordinator.")
+    title = _("Put the case on a meeting's agenda")
+    return form_page(request, case=case, form=form, title=title, intro=intro, submit=_("Put on the agenda"))

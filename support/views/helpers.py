@@ -1,0 +1,81 @@
+"""What the support views share: the case through the policy, its parts, and refusing."""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from access import policy
+from access.models import LogAction
+from cases.models import Case, CaseStatus
+from cases.selectors import case_plain
+from meetings.selectors import intervention_types, team_users
+from support.forms import (
+    InterventionForm,
+)
+from support.models import SUPPORT_STATUSES, FollowUp, Intervention
+
+
+def _log_action(request) -> LogAction:
+    return LogAction.UPDATE if request.method == "POST" else LogAction.VIEW
+
+
+def _case(request, case_id, *, action=policy.EDIT) -> Case:
+    return policy.get_for_user(request, case_plain(), case_id, action=action, log_action=_log_action(request))
+
+
+def _to_plan(case: Case):
+    return redirect(reverse("cases:detail", args=[case.pk]) + "#plan")
+
+
+def _back_unless_supported(request, case: Case) -> HttpResponse | None:
+    """Send the user back to the case when support cannot be planned on it (yet, or any more)."""
+    if not case.is_open:
+        messages.info(request, _("The case is closed."))
+        return _to_plan(case)
+    if case.status not in SUPPORT_STATUSES:
+        messages.info(
+            request,
+            _(
+                "Interventions and follow-ups are planned once the team has discussed the case at a meeting; "
+                "this case is “%(status)s”."
+            )
+            % {"status": CaseStatus(case.status).label},
+        )
+        return _to_plan(case)
+    return None
+
+
+def _back_if_closed(request, case: Case) -> HttpResponse | None:
+    if not case.is_open:
+        messages.info(request, _("The case is closed."))
+        return _to_plan(case)
+    return None
+
+
+def _intervention(request, case: Case, intervention_id: int) -> Intervention:
+    queryset = case.interventions.select_related("intervention_type")
+    return policy.get_part(request, queryset, intervention_id, log_action=_log_action(request))
+
+
+def _follow_up(request, case: Case, follow_up_id: int) -> FollowUp:
+    queryset = case.follow_ups.select_related("intervention__intervention_type", "meeting")
+    return policy.get_part(request, queryset, follow_up_id, log_action=_log_action(request))
+
+
+def _intervention_form(request, case: Case, **kwargs) -> InterventionForm:
+    return InterventionForm(
+        request.POST or None,
+        types=intervention_types(),
+        units=case.team.area.all_units(),
+        members=team_users(case.team_id),
+        **kwargs,
+    )
+
+
+def _label(intervention: Intervention) -> str:
+    return _("%(type)s from %(start)s") % {
+        "type": intervention.intervention_type.name,
+        "start": intervention.start_date.isoformat(),
+    }
