@@ -53,6 +53,17 @@ app.conf.beat_schedule = {
         "task": "notifications.tasks.requeue_unsent_notifications_task",
         "schedule": crontab(minute="*/5"),
     },
+    # --- Lawful operation (issue 16, h-law) ---------------------------------------------------
+    # Next months' access-log partitions, daily, though they are made months ahead: idempotent.
+    "access-log-partitions-create": {
+        "task": "access.tasks.log_partitions_create_task",
+        "schedule": crontab(minute=11, hour=1),
+    },
+    # Whole months of the access log past their retention period, dropped once a month.
+    "access-log-partitions-drop": {
+        "task": "access.tasks.log_partitions_drop_task",
+        "schedule": crontab(minute=23, hour=1, day_of_month=2),
+    },
 }
 
 

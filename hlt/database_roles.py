@@ -5,10 +5,11 @@ an owner may ALTER or DROP a table or switch its triggers off, and TRUNCATE is a
 own, so with these grants the runtime role cannot empty, rewrite or unguard the access log (PDL 4:3)
 whatever SQL it sends.
 
-The runtime role keeps DELETE on the log. The append-only trigger (access/migrations/0002) lets a
-DELETE through only for rows older than five years, which is what retention (gallring) by the
-application needs and nothing more; without it, retention would need the owner's password in a
-long-running process, which is worse than a DELETE the trigger bounds.
+The log is partitioned by month (access/migrations/0004) and its trigger refuses every UPDATE,
+DELETE and TRUNCATE, on each partition too. Retention drops whole months instead, and making next
+months' partitions needs the owner as well: the runtime role may EXECUTE the two SECURITY DEFINER
+functions that do exactly that (`LOG_FUNCTIONS`), the one that drops refusing a month younger than
+five years. Without them the beat would need the owner's password in a long-running process.
 """
 
 from django.db import connection, transaction
@@ -18,6 +19,9 @@ from access.models import AccessLogEntry
 # On every table and sequence of the schema; the access log then loses UPDATE.
 TABLE_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE"
 SEQUENCE_PRIVILEGES = "USAGE, SELECT"
+# The partition functions of access/migrations/0004 (PostgreSQL signatures), the runtime role's only way
+# to create or drop a partition.
+LOG_FUNCTIONS = ("access_log_create_partitions(integer, date)", "access_log_drop_partitions(interval)")
 # What the runtime role must not hold on the log, neither granted nor through a role it belongs to.
 LOG_REFUSED = ("UPDATE", "TRUNCATE", "TRIGGER")
 
@@ -33,6 +37,8 @@ WHERE r.rolname = %s AND c.oid = %s::regclass
 STILL_HELD = """
 SELECT privilege FROM unnest(%s::text[]) AS privilege WHERE has_table_privilege(%s, %s::regclass, privilege)
 """
+
+PARTITIONS = "SELECT inhrelid::regclass::text FROM pg_inherits WHERE inhparent = %s::regclass ORDER BY 1"
 
 
 class RuntimeRoleError(Exception):
@@ -73,6 +79,7 @@ def runtime_role_grant(*, role: str) -> None:
             f"GRANT {TABLE_PRIVILEGES} ON ALL TABLES IN SCHEMA {schema} TO {grantee}",
             f"GRANT {SEQUENCE_PRIVILEGES} ON ALL SEQUENCES IN SCHEMA {schema} TO {grantee}",
             f"REVOKE UPDATE ON {log} FROM {grantee}",
+            *(f"GRANT EXECUTE ON FUNCTION {schema}.{function} TO {grantee}" for function in LOG_FUNCTIONS),
             # Tables and sequences the owner creates in later migrations are granted as they are made;
             # only the log is special, and it exists already.
             f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA {schema} "
@@ -81,8 +88,15 @@ def runtime_role_grant(*, role: str) -> None:
             f"GRANT {SEQUENCE_PRIVILEGES} ON SEQUENCES TO {grantee}",
         ]:
             cursor.execute(statement)
-        cursor.execute(STILL_HELD, [list(LOG_REFUSED), role, log_table])
-        if still := [privilege for (privilege,) in cursor.fetchall()]:
+        cursor.execute(PARTITIONS, [log_table])
+        partitions = [name for (name,) in cursor.fetchall()]
+        for partition in partitions:
+            cursor.execute(f"REVOKE UPDATE ON {partition} FROM {grantee}")
+        still = []
+        for table in [log_table, *partitions]:
+            cursor.execute(STILL_HELD, [list(LOG_REFUSED), role, table])
+            still += [privilege for (privilege,) in cursor.fetchall() if privilege not in still]
+        if still:
             raise RuntimeRoleError(
                 f"The role {role} may still {', '.join(still)} the access log through a role it belongs to "
                 "(or PUBLIC): revoke that membership or grant first."

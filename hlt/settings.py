@@ -337,6 +337,22 @@ HLT_STATS_CACHE_SECONDS = env_int("HLT_STATS_CACHE_SECONDS", 600)
 # default period, so that their first visitor after the refresh is served from the cache.
 HLT_STATS_PREPARE_DAYS = env_int("HLT_STATS_PREPARE_DAYS", 7)
 
+# --- Lawful operation: the access log and its review (issue 16) -----------------------------
+# Whole months of the access log are dropped after this many years; at least five (HSLF-FS 2016:40),
+# and the database refuses a younger month whatever this says.
+HLT_ACCESS_LOG_RETENTION_YEARS = env_int("HLT_ACCESS_LOG_RETENTION_YEARS", 5)
+if HLT_ACCESS_LOG_RETENTION_YEARS < 5:
+    raise ImproperlyConfigured("HLT_ACCESS_LOG_RETENTION_YEARS must be 5 or more.")
+# The beat keeps this many months of access-log partitions ready ahead of the current one.
+HLT_ACCESS_LOG_PARTITIONS_AHEAD = env_int("HLT_ACCESS_LOG_PARTITIONS_AHEAD", 3)
+# Accesses drawn at random for each monthly log review, besides the flagged ones.
+HLT_LOG_REVIEW_SAMPLE_SIZE = env_int("HLT_LOG_REVIEW_SAMPLE_SIZE", 20)
+# Flagged accesses shown per kind (denied, protected child, outside working hours, no meeting or task).
+HLT_LOG_REVIEW_FLAGGED_PER_KIND = env_int("HLT_LOG_REVIEW_FLAGGED_PER_KIND", 20)
+# Working hours (Stockholm time, weekdays): a read outside them is flagged for the review.
+HLT_WORKING_HOURS_START = env_int("HLT_WORKING_HOURS_START", 7)
+HLT_WORKING_HOURS_END = env_int("HLT_WORKING_HOURS_END", 18)
+
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST")
 if EMAIL_HOST:

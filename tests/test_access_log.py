@@ -51,17 +51,6 @@ def test_it_is_guarded_by_postgresql_against_raw_deletes_of_recent_rows(entry):
     assert AccessLogEntry.objects.count() == 1
 
 
-def test_it_lets_postgresql_delete_rows_past_five_years_for_retention(member):
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO access_accesslogentry (occurred_at, user_id, action, object_type, object_id, outcome, "
-            "request_id) VALUES (now() - interval '5 years 1 day', %s, 'view', 'teams.team', '1', 'allowed', '')",
-            [member.pk],
-        )
-        cursor.execute("DELETE FROM access_accesslogentry WHERE occurred_at < now() - interval '5 years'")
-        assert cursor.rowcount == 1
-
-
 def test_it_keeps_entries_when_the_user_is_deleted(entry, member):
     user_id = member.pk
     member.delete()

@@ -100,12 +100,24 @@ def test_it_lets_the_runtime_role_read_and_write_an_ordinary_table(runtime):
     assert runtime.execute("DELETE FROM teams_region WHERE id = %s", [region_id]).rowcount == 1
 
 
-def test_it_lets_the_runtime_role_delete_entries_past_five_years_for_retention(runtime):
-    _entry(runtime, age="5 years 1 day")
+def test_it_lets_the_runtime_role_drop_months_past_five_years_but_not_delete_rows(runtime):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT access_log_create_partitions(0, (now() - interval '6 years')::date)")
+    _entry(runtime, age="5 years 2 months")
     recent = _entry(runtime)
-    deleted = runtime.execute(f"DELETE FROM {LOG} WHERE occurred_at < now() - interval '5 years'").rowcount  # noqa: S608
-    assert deleted == 1
+    with pytest.raises(RaiseException, match="append-only"):
+        runtime.execute(f"DELETE FROM {LOG} WHERE occurred_at < now() - interval '5 years'")  # noqa: S608
+    dropped = runtime.execute("SELECT * FROM access_log_drop_partitions(interval '1 year')").fetchall()
+    assert len(dropped) == 12  # the twelve months that ended five years ago or more, though asked for one year
     assert runtime.execute(f"SELECT id FROM {LOG}").fetchall() == [(recent,)]  # noqa: S608
+
+
+def test_it_lets_the_runtime_role_create_next_months_partitions(runtime):
+    assert runtime.execute("SELECT access_log_create_partitions(6)").fetchone()[0] == 3  # 3 were made already
+    with pytest.raises(InsufficientPrivilege):
+        runtime.execute(
+            f"CREATE TABLE hlt_test_sneak PARTITION OF {LOG} FOR VALUES FROM ('2040-01-01') TO ('2040-02-01')"
+        )
 
 
 def test_it_grants_the_tables_later_migrations_create(runtime, owner):
@@ -137,8 +149,8 @@ def test_it_refuses_the_runtime_role_to_update_an_entry(runtime):
     assert runtime.execute(f"SELECT outcome FROM {LOG}").fetchall() == [("allowed",)]  # noqa: S608
 
 
-def test_it_refuses_the_runtime_role_to_delete_a_recent_entry(runtime):
-    _entry(runtime, age="4 years 364 days")
+def test_it_refuses_the_runtime_role_to_delete_an_entry_however_old(runtime):
+    _entry(runtime, age="6 years")
     with pytest.raises(RaiseException, match="append-only"):
         runtime.execute(f"DELETE FROM {LOG}")  # noqa: S608
     assert _entries(runtime) == 1
