@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hlt.content_policy import content_security_policy, origin_of
 from hlt.env import env_bool, env_int, env_list, env_secret, env_str
+from hlt.logging_config import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("HLT_VAR_DIR", str(BASE_DIR / "var")))
@@ -388,19 +389,6 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
-# --- Logging --------------------------------------------------------------------------------
-# Log lines carry ids and codes, never names or identity numbers.
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.security.DisallowedHost": {"level": "ERROR"},
-        # WeasyPrint and fontTools report every layout step at INFO.
-        "weasyprint": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-    },
-}
+# --- Logging (hlt/logging_config.py) ------------------------------------------------------
+LOGGING = logging_config(level=env_str("LOG_LEVEL", "INFO"))
 ADMINS = []
