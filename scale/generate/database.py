@@ -1,0 +1,80 @@
+"""The tables the generator fills and what it does to them around the inserts: empty them, drop and
+restore their foreign keys and plain indexes, and continue their identities after the ids it gave."""
+
+from django.db import connection
+
+from cases.models import Case, Child, Deadline
+from meetings.models import AgendaItem, Meeting, MeetingSchedule
+from sip.models import Sip, SipPrincipal, SipRevision
+from support.models import FollowUp, Intervention
+from teams.models import Area, Municipality, ProcessLeaderScope, Region, Team, TeamMembership, Unit
+
+# Every table the command fills. --force empties them; CASCADE also empties what refers to them
+# (consent, timelines, notifications, the dashboards' summary), all generated or derived too.
+GENERATED = [
+    Region, Municipality, Unit, Area, Area.units.through, Team, TeamMembership, ProcessLeaderScope,
+    MeetingSchedule, Meeting, Child, Case, Deadline, AgendaItem, Intervention, FollowUp, Sip, SipPrincipal, SipRevision,
+]  # fmt: skip
+
+FOREIGN_KEYS = """
+SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint
+WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) ORDER BY conrelid::regclass::text, conname
+"""
+
+# Indexes that back no constraint (primary keys and unique constraints stay: others refer to them).
+PLAIN_INDEXES = """
+SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index i
+WHERE indrelid = ANY(%s::regclass[])
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conrelid = i.indrelid AND c.conindid = i.indexrelid)
+ORDER BY 1
+"""
+
+
+def quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def truncate_generated(cursor) -> None:
+    tables = ", ".join(quote(model._meta.db_table) for model in GENERATED)
+    cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+
+
+def drop_foreign_keys_and_indexes(cursor) -> tuple[list, list]:
+    """Drop the generated tables' foreign keys and plain indexes; `restore` brings them back before the commit.
+
+    Django's foreign keys are checked row by row at COMMIT (minutes for ten million rows, and a
+    queue of as many events in memory) where adding a key back checks all rows in one join; an
+    index built once from sorted rows costs a fraction of keeping it up to date row by row.
+    """
+    tables = [[model._meta.db_table for model in GENERATED]]
+    cursor.execute(FOREIGN_KEYS, tables)
+    foreign_keys = cursor.fetchall()
+    for table, name, _definition in foreign_keys:
+        cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+    cursor.execute(PLAIN_INDEXES, tables)
+    indexes = cursor.fetchall()
+    for name, _definition in indexes:
+        cursor.execute(f"DROP INDEX {name}")
+    return foreign_keys, indexes
+
+
+def restore_indexes(cursor, indexes: list) -> None:
+    for _name, definition in indexes:
+        cursor.execute(definition)
+
+
+def restore_foreign_keys(cursor, foreign_keys: list) -> None:
+    """Add the keys back; each checks all its rows in one join."""
+    for table, name, definition in foreign_keys:
+        cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
+
+
+def reset_sequences(cursor) -> None:
+    """Rows were given their ids; each identity continues after the highest."""
+    for model in GENERATED:
+        if model._meta.pk.get_internal_type() in ("AutoField", "BigAutoField"):
+            table = quote(model._meta.db_table)
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence(%s, 'id'), coalesce(max(id), 0) + 1, false) FROM {table}",  # noqa: S608
+                [model._meta.db_table],
+            )
