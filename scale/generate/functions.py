@@ -5,18 +5,26 @@ import zoneinfo
 from django.conf import settings
 
 
+def deadline_steps_sql(due: str) -> str:
+    """`cases.deadlines.deadline_steps` as an SQL array of times for a due date given by the SQL
+    expression `due`: the reminders (HLT_FEEDBACK_REMINDER_DAYS before, at HLT_REMINDER_HOUR), then
+    overdue at the end of the due day, all in Stockholm time. Only integers from the settings are
+    formatted in."""
+    tz = str(zoneinfo.ZoneInfo(settings.TIME_ZONE))
+    hour = int(settings.HLT_REMINDER_HOUR)
+    reminders = [
+        f"(({due} - {int(days)}) + time '{hour:02d}:00') AT TIME ZONE '{tz}'"
+        for days in sorted(settings.HLT_FEEDBACK_REMINDER_DAYS, reverse=True)
+    ]
+    return "ARRAY[" + ", ".join([*reminders, f"({due} + 1)::timestamp AT TIME ZONE '{tz}'"]) + "]"
+
+
 def functions_sql(seed: int) -> str:
     """Session helpers, each one immutable SQL expression so that the planner inlines it (a call
     that is not inlined costs ~10 µs, minutes over millions of rows). Only integers from the command
     line and the settings are formatted in."""
     salt = int(seed) * 1000
-    tz = str(zoneinfo.ZoneInfo(settings.TIME_ZONE))
-    hour = int(settings.HLT_REMINDER_HOUR)
-    reminders = [
-        f"((due - {int(days)}) + time '{hour:02d}:00') AT TIME ZONE '{tz}'"
-        for days in sorted(settings.HLT_FEEDBACK_REMINDER_DAYS, reverse=True)
-    ]
-    steps = ", ".join([*reminders, f"(due + 1)::timestamp AT TIME ZONE '{tz}'"])
+    steps = deadline_steps_sql("due")
     return f"""
     -- A uniform number in [0, 1) from a row's key and a stream number: repeatable chance.
     CREATE OR REPLACE FUNCTION pg_temp.u(key bigint, stream int) RETURNS float8 LANGUAGE sql IMMUTABLE AS
@@ -38,7 +46,7 @@ def functions_sql(seed: int) -> str:
                       + (extract(month FROM month + make_interval(months => count)) = 7)::int))::date $$;
     -- cases.deadlines.deadline_steps: the reminders, then overdue at the end of the due day.
     CREATE OR REPLACE FUNCTION pg_temp.deadline_steps(due date) RETURNS timestamptz[] LANGUAGE sql IMMUTABLE AS
-    $$ SELECT ARRAY[{steps}] $$;
+    $$ SELECT {steps} $$;
     -- Ids from text casts that are immutable (a date's text depends on DateStyle, its number does not).
     CREATE OR REPLACE FUNCTION pg_temp.meeting_id(team bigint, month date) RETURNS uuid LANGUAGE sql IMMUTABLE AS
     $$ SELECT md5('{salt}:meeting:' || team::text || ':' || (month - date '2000-01-01')::text)::uuid $$;
