@@ -26,7 +26,7 @@ CROSS JOIN LATERAL (
 CASES = """
 INSERT INTO cases_case (id, child_id, team_id, initiator_id, initiator_unit_id, initiated_on, reason_health,
     reason_learning, reason_safety, reason_description, family_view, child_view, listed_in_area, in_municipal_school,
-    eligibility_exception, status, status_changed_at, consent_in_force_until, consent_reminder_for, closed_on,
+    eligibility_exception, status, status_changed_at, consent_in_force_until, closed_on,
     closure_reason, closure_note, family_experience, family_experience_comment, created_at, updated_at,
     school_unit_id, health_centre_id, letter_language, interpreter_needed, consent_lapsed)
 SELECT c.case_id, ch.id, c.team_id, t.coordinator_id,
@@ -43,7 +43,10 @@ SELECT c.case_id, ch.id, c.team_id, t.coordinator_id,
                      WHEN 'closed' THEN (c.closed_on + time '16:00') AT TIME ZONE %(tz)s
                      WHEN 'feedback_given' THEN c.feedback_at WHEN 'support_ongoing' THEN c.feedback_at
                      ELSE (c.ready_on + time '10:00') AT TIME ZONE %(tz)s END,
-       CASE WHEN c.status <> 'awaiting_consent' THEN c.ready_on + 365 END, NULL, c.closed_on,
+       -- consent_in_force_until: the consent's last day while it stands; closing clears it.
+       CASE WHEN c.status NOT IN ('awaiting_consent', 'closed') AND c.consent_until >= %(today)s
+            THEN c.consent_until END,
+       c.closed_on,
        CASE WHEN c.closed_on IS NULL THEN ''
             ELSE (ARRAY['needs_met', 'needs_met', 'needs_met', 'needs_met', 'needs_met', 'referred', 'referred',
                         'family_declined', 'moved', 'consent_withdrawn', 'other'])[1 + floor(pg_temp.u(c.n, 24) * 11)]
@@ -60,7 +63,8 @@ SELECT c.case_id, ch.id, c.team_id, t.coordinator_id,
        CASE WHEN pg_temp.u(ch.id, 104) < 0.85 THEN 'sv'
             ELSE (ARRAY['ar', 'so', 'ti', 'prs', 'fi', 'pl', 'uk', 'en'])[1 + floor(pg_temp.u(ch.id, 105) * 8)] END,
        pg_temp.u(ch.id, 104) >= 0.92,
-       false
+       -- consent_lapsed: the consent ended while the case was open (the expiry sweep's mark).
+       c.status <> 'awaiting_consent' AND c.consent_until < coalesce(c.closed_on, %(today)s)
 FROM scale_case c JOIN scale_team t USING (team_id)
 JOIN cases_child ch ON ch.id = t.child_base + c.slot + 1
 CROSS JOIN LATERAL (SELECT CASE WHEN pg_temp.u(c.n, 20) < 0.35 THEN 'health'

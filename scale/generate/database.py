@@ -3,17 +3,19 @@ restore their foreign keys and plain indexes, and continue their identities afte
 
 from django.db import connection
 
-from cases.models import Case, Child, Deadline
+from cases.models import Adult, Case, Child, Deadline
+from consent.models import Consent
 from meetings.models import AgendaItem, Meeting, MeetingSchedule
 from sip.models import Sip, SipPrincipal, SipRevision
 from support.models import FollowUp, Intervention
 from teams.models import Area, Municipality, ProcessLeaderScope, Region, Team, TeamMembership, Unit
 
 # Every table the command fills. --force empties them; CASCADE also empties what refers to them
-# (consent, timelines, notifications, the dashboards' summary), all generated or derived too.
+# (consent exceptions, timelines, notifications, the dashboards' summary), all generated or derived too.
 GENERATED = [
     Region, Municipality, Unit, Area, Area.units.through, Team, TeamMembership, ProcessLeaderScope,
-    MeetingSchedule, Meeting, Child, Case, Deadline, AgendaItem, Intervention, FollowUp, Sip, SipPrincipal, SipRevision,
+    MeetingSchedule, Meeting, Child, Case, Adult, Consent, Consent.parties.through, Deadline, AgendaItem, Intervention,
+    FollowUp, Sip, SipPrincipal, SipRevision,
 ]  # fmt: skip
 
 FOREIGN_KEYS = """

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cases.models import Case, Child
 from meetings.models import InterventionType
-from scale.generate import cases, database, meetings, sip, story, structure, support
+from scale.generate import cases, consent, database, meetings, sip, story, structure, support
 from scale.generate.functions import functions_sql
 from scale.generate.plan import (
     FIRST_NAMES,
@@ -29,6 +29,9 @@ from teams.models import Region
 CASE_TABLES = [
     ("cases_child", cases.CHILDREN),
     ("cases_case", cases.CASES),
+    ("cases_adult", consent.ADULTS),
+    ("consent_consent", consent.CONSENTS),
+    ("consent_consent_parties", consent.CONSENT_PARTIES),
     ("cases_deadline", cases.DEADLINES),
     ("meetings_agendaitem", meetings.AGENDA_ITEMS),
     ("support_intervention", support.INTERVENTIONS),
@@ -115,6 +118,7 @@ def generate(*, children: int, years: int, seed: int, force: bool, unless_genera
         "domain": USER_DOMAIN,
         "first_names": FIRST_NAMES,
         "last_names": LAST_NAMES,
+        "consent_months": settings.HLT_CONSENT_VALID_MONTHS,
         "intervention_types": list(
             InterventionType.objects.filter(is_active=True).order_by("position").values_list("pk", flat=True)
         ),

@@ -65,21 +65,29 @@ WITH ready AS MATERIALIZED (
                greatest(f.feedback_on + 20 + least(520, floor(-160 * ln(1 - pg_temp.u(f.n, 13))))::int,
                         coalesce(f.follow_up_held_on, f.follow_up_cancelled_on) + 1) AS close_on
     ) c
+), plan AS (
+    -- One case in 17 whose feedback is given gets a SIP two weeks to two months later, before it closes;
+    -- the guardian's consent lasts as consent.services.default_valid_until says, from the day it came.
+    SELECT c.*,
+           CASE WHEN c.feedback_at IS NOT NULL AND pg_temp.u(c.n, 14) < 0.06
+                 AND c.feedback_on + 14 + floor(pg_temp.u(c.n, 15) * 45)::int < coalesce(c.closed_on, %(today)s)
+                THEN c.feedback_on + 14 + floor(pg_temp.u(c.n, 15) * 45)::int END AS sip_on,
+           (c.ready_on + make_interval(months => %(consent_months)s))::date - 1 AS consent_until
+    FROM closing c
 )
 SELECT c.*,
+       -- Support is ongoing once there is an intervention or an established SIP; a follow-up alone
+       -- does not move the case on.
        CASE WHEN NOT c.discussed THEN CASE WHEN c.ready_on > %(today)s THEN 'awaiting_consent'
                                            WHEN c.on_agenda THEN 'on_agenda' ELSE 'ready' END
             WHEN c.feedback_at IS NULL THEN 'discussed'
             WHEN c.closed_on IS NOT NULL THEN 'closed'
-            WHEN c.interventions > 0 OR c.has_follow_up THEN 'support_ongoing'
+            WHEN c.interventions > 0 OR c.sip_on IS NOT NULL THEN 'support_ongoing'
             ELSE 'feedback_given' END AS status,
        CASE WHEN c.follow_up_held_on IS NOT NULL THEN (c.follow_up_held_on + time '16:00') AT TIME ZONE %(tz)s
             WHEN c.follow_up_cancelled_on IS NOT NULL
-            THEN (c.follow_up_cancelled_on + time '10:00') AT TIME ZONE %(tz)s END AS follow_up_done_at,
-       CASE WHEN c.feedback_at IS NOT NULL AND pg_temp.u(c.n, 14) < 0.06
-             AND c.feedback_on + 14 + floor(pg_temp.u(c.n, 15) * 45)::int < coalesce(c.closed_on, %(today)s)
-            THEN c.feedback_on + 14 + floor(pg_temp.u(c.n, 15) * 45)::int END AS sip_on
-FROM closing c
+            THEN (c.follow_up_cancelled_on + time '10:00') AT TIME ZONE %(tz)s END AS follow_up_done_at
+FROM plan c
 """
 
 # One open case per child and team: when a child's earlier case is still open (its feedback never
