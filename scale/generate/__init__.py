@@ -9,12 +9,13 @@ nothing behind. Chance is a hash of a row's number and --seed: a seed gives the 
 from today).
 
 Identity numbers are reserve numbers of the made-up issuer SCALE, never a personnummer, real or
-from Skatteverket's test series. No consent rows are made, nothing here reads them: each case's
-`consent_in_force_until` says how long its consent lasts, as the consent services would.
+from Skatteverket's test series. Each case has one guardian, whose consent (from the day the case
+is ready, as long as `default_valid_until` says) sets `consent_in_force_until`, as the consent
+services would.
 
 Modules: `plan` (the country, in Python), `functions` (the SQL helpers), `structure` (teams and
 users), `story` (each case's story in a temporary table), then one module per app's rows
-(`cases`, `meetings`, `support`, `sip`), `database` (keys, indexes, identities) and `run` (the
+(`cases`, `consent`, `meetings`, `support`, `sip`), `database` (keys, indexes, identities) and `run` (the
 order of it all). `scale.invariants` checks the result against the services' rules.
 """
 

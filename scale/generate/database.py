@@ -18,9 +18,14 @@ GENERATED = [
     FollowUp, Sip, SipPrincipal, SipRevision,
 ]  # fmt: skip
 
-FOREIGN_KEYS = """
-SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint
-WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) ORDER BY conrelid::regclass::text, conname
+# Foreign keys, and unique constraints no foreign key refers to, unique ones first: they are added
+# back in this order.
+CONSTRAINTS = """
+SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint c
+WHERE conrelid = ANY(%s::regclass[])
+  AND (contype = 'f' OR contype = 'u' AND NOT EXISTS (
+      SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid))
+ORDER BY contype DESC, conrelid::regclass::text, conname
 """
 
 # Indexes that back no constraint (primary keys and unique constraints stay: others refer to them).
@@ -41,23 +46,25 @@ def truncate_generated(cursor) -> None:
     cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
 
 
-def drop_foreign_keys_and_indexes(cursor) -> tuple[list, list]:
-    """Drop the generated tables' foreign keys and plain indexes; `restore` brings them back before the commit.
+def drop_constraints_and_indexes(cursor) -> tuple[list, list]:
+    """Drop the generated tables' foreign keys, unique constraints and plain indexes; they come back
+    (`restore_indexes`, `restore_constraints`) before the commit.
 
     Django's foreign keys are checked row by row at COMMIT (minutes for ten million rows, and a
     queue of as many events in memory) where adding a key back checks all rows in one join; an
-    index built once from sorted rows costs a fraction of keeping it up to date row by row.
+    index built once from sorted rows, a unique constraint's too, costs a fraction of keeping it up
+    to date row by row. Primary keys and the unique constraints foreign keys refer to stay.
     """
     tables = [[model._meta.db_table for model in GENERATED]]
-    cursor.execute(FOREIGN_KEYS, tables)
-    foreign_keys = cursor.fetchall()
-    for table, name, _definition in foreign_keys:
+    cursor.execute(CONSTRAINTS, tables)
+    constraints = cursor.fetchall()
+    for table, name, _definition in reversed(constraints):
         cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
     cursor.execute(PLAIN_INDEXES, tables)
     indexes = cursor.fetchall()
     for name, _definition in indexes:
         cursor.execute(f"DROP INDEX {name}")
-    return foreign_keys, indexes
+    return constraints, indexes
 
 
 def restore_indexes(cursor, indexes: list) -> None:
@@ -65,9 +72,9 @@ def restore_indexes(cursor, indexes: list) -> None:
         cursor.execute(definition)
 
 
-def restore_foreign_keys(cursor, foreign_keys: list) -> None:
-    """Add the keys back; each checks all its rows in one join."""
-    for table, name, definition in foreign_keys:
+def restore_constraints(cursor, constraints: list) -> None:
+    """Add the constraints back; each checks all its rows at once (a sort, or a join for a key)."""
+    for table, name, definition in constraints:
         cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
 
 

@@ -131,7 +131,7 @@ def generate(*, children: int, years: int, seed: int, force: bool, unless_genera
         cursor.execute("SET LOCAL jit = off")
         cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
         cursor.execute(functions_sql(seed))
-        foreign_keys, indexes = database.drop_foreign_keys_and_indexes(cursor)
+        constraints, indexes = database.drop_constraints_and_indexes(cursor)
         with run.step("structure and users"):
             structure.structure_insert(run, cursor, plan, params)
         with run.step("meetings"):
@@ -145,8 +145,8 @@ def generate(*, children: int, years: int, seed: int, force: bool, unless_genera
                 run.insert(cursor, table, sql, params)
         with run.step("indexes"):
             database.restore_indexes(cursor, indexes)
-        with run.step("foreign keys (checked)"):
-            database.restore_foreign_keys(cursor, foreign_keys)
+        with run.step("keys and uniques (checked)"):
+            database.restore_constraints(cursor, constraints)
         database.reset_sequences(cursor)
     stdout.write(f"{'committed':<32} {time.perf_counter() - started:8.1f} s")
     _finish(run)
