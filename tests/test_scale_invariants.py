@@ -9,7 +9,7 @@ reported by the one check for its rule, so no check is vacuous.
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -105,3 +105,13 @@ def test_it_reports_a_row_broken_by_hand_under_its_rule_alone(services_data, nam
     broken = _break(BREAKS[name])
 
     assert _broken() == {name: [broken]}
+
+
+@pytest.mark.django_db
+def test_the_command_names_the_broken_rule_and_fails(services_data):
+    _break(BREAKS["case_closed_with_consent_window"])
+    output = io.StringIO()
+
+    with pytest.raises(CommandError, match="1 rules broken: case_closed_with_consent_window"):
+        call_command("check_scale_invariants", stdout=output)
+    assert "sip_version_without_revision" in output.getvalue()
