@@ -42,8 +42,12 @@ def _item_label(item: AgendaItem) -> str:
     return _("%(name)s (case %(reference)s)") % {"name": item.case.child.full_name, "reference": item.case.reference}
 
 
+def _detail_url(meeting: Meeting, anchor: str = "") -> str:
+    return reverse("meetings:detail", args=[meeting.pk]) + (f"#{anchor}" if anchor else "")
+
+
 def _detail(meeting: Meeting, anchor: str = ""):
-    return redirect(reverse("meetings:detail", args=[meeting.pk]) + (f"#{anchor}" if anchor else ""))
+    return redirect(_detail_url(meeting, anchor))
 
 
 def _refused(request, error: ValidationError) -> None:

@@ -1,8 +1,6 @@
 """The meeting list, the meeting page, moving and cancelling a meeting."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
@@ -10,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from access import policy
 from access.log import log_children_listed
-from hlt.forms import add_service_errors
+from hlt.pages import form_saved
 from meetings import scheduling
 from meetings.forms import (
     AddendumForm,
@@ -25,7 +23,7 @@ from meetings.selectors import (
     meetings_upcoming,
     visible_case_ids,
 )
-from meetings.views.helpers import PAGE_SIZE, _day, _detail, _item_label, _meeting, _meeting_page
+from meetings.views.helpers import PAGE_SIZE, _day, _detail_url, _item_label, _meeting, _meeting_page
 
 # --- The list and the meeting page ------------------------------------------------------------------
 
@@ -99,21 +97,21 @@ def meeting_move(request, meeting_id):
     """Move one meeting to another day, time or place (the coordinator); its agenda moves with it."""
     meeting = _meeting(request, meeting_id, action=policy.MANAGE)
     form = MeetingMoveForm(request.POST or None, initial=MeetingMoveForm.initial_for(meeting))
-    if request.method == "POST" and form.is_valid():
-        try:
-            scheduling.meeting_move(
-                meeting=meeting,
-                actor=request.user,
-                starts_at=form.starts_at(),
-                ends_at=form.ends_at(),
-                place=form.cleaned_data["place"],
-                now=timezone.now(),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The meeting is moved. Those concerned have been told."))
-            return _detail(meeting)
+    if saved := form_saved(
+        request,
+        form,
+        save=lambda data: scheduling.meeting_move(
+            meeting=meeting,
+            actor=request.user,
+            starts_at=form.starts_at(),
+            ends_at=form.ends_at(),
+            place=data["place"],
+            now=timezone.now(),
+        ),
+        success=_("The meeting is moved. Those concerned have been told."),
+        redirect_to=_detail_url(meeting),
+    ):
+        return saved
     return _meeting_page(
         request,
         meeting,
@@ -124,26 +122,28 @@ def meeting_move(request, meeting_id):
     )
 
 
+def _cancelled(cancelled: Meeting) -> str:
+    moved_to = getattr(cancelled, "moved_to", None)
+    if moved_to is not None:
+        return _("The meeting is cancelled. Its cases moved to the meeting on %(date)s.") % {"date": _day(moved_to)}
+    return _("The meeting is cancelled. Those concerned have been told.")
+
+
 @login_required
 def meeting_cancel(request, meeting_id):
     """Cancel one meeting (the coordinator), with a reason; the cases on its agenda are ready again."""
     meeting = _meeting(request, meeting_id, action=policy.MANAGE)
     form = MeetingCancelForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            cancelled = scheduling.meeting_cancel(
-                meeting=meeting, actor=request.user, reason=form.cleaned_data["reason"], now=timezone.now()
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            moved_to = getattr(cancelled, "moved_to", None)
-            if moved_to is not None:
-                message = _("The meeting is cancelled. Its cases moved to the meeting on %(date)s.")
-                messages.success(request, message % {"date": _day(moved_to)})
-            else:
-                messages.success(request, _("The meeting is cancelled. Those concerned have been told."))
-            return _detail(meeting)
+    if saved := form_saved(
+        request,
+        form,
+        save=lambda data: scheduling.meeting_cancel(
+            meeting=meeting, actor=request.user, reason=data["reason"], now=timezone.now()
+        ),
+        success=_cancelled,
+        redirect_to=_detail_url(meeting),
+    ):
+        return saved
     return _meeting_page(
         request,
         meeting,

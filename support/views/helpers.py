@@ -25,8 +25,12 @@ def _case(request, case_id, *, action=policy.EDIT) -> Case:
     return policy.get_for_user(request, case_plain(), case_id, action=action, log_action=_log_action(request))
 
 
+def _plan_url(case: Case) -> str:
+    return reverse("cases:detail", args=[case.pk]) + "#plan"
+
+
 def _to_plan(case: Case):
-    return redirect(reverse("cases:detail", args=[case.pk]) + "#plan")
+    return redirect(_plan_url(case))
 
 
 def _back_unless_supported(request, case: Case) -> HttpResponse | None:
