@@ -27,6 +27,7 @@ from cases.forms import (
 )
 from cases.identity import Identity, IdentityType, parse_national_id
 from cases.models import Case
+from cases.pages import case_for_form
 from cases.selectors import (
     carry_over_sources,
     case_for_page,
@@ -249,8 +250,7 @@ def _detail_context(case: Case, actions: set[str], today: date) -> dict:
 def child_edit(request, case_id):
     """Correct the child's details. When anyone of the case has protected identity, the child's
     school and health centre are shown only to users named on the case, so only they may edit them."""
-    log_action = LogAction.UPDATE if request.method == "POST" else LogAction.VIEW
-    case = policy.get_for_user(request, case_plain(), case_id, action=policy.EDIT_CHILD, log_action=log_action)
+    case = case_for_form(request, case_id, action=policy.EDIT_CHILD)
     child = case.child
     initial = {name: getattr(child if name in IDENTITY_FIELDS else case, name) for name in CHILD_FIELDS}
     return form_flow(
@@ -268,8 +268,7 @@ def child_edit(request, case_id):
 @login_required
 def case_close_view(request, case_id):
     """Close the case with a reason (the initiator or the team's coordinator)."""
-    log_action = LogAction.UPDATE if request.method == "POST" else LogAction.VIEW
-    case = policy.get_for_user(request, case_plain(), case_id, action=policy.CLOSE, log_action=log_action)
+    case = case_for_form(request, case_id, action=policy.CLOSE)
     return form_flow(
         request,
         CaseCloseForm(request.POST or None),
@@ -290,8 +289,7 @@ def case_close_view(request, case_id):
 @login_required
 def case_named_users(request, case_id):
     """Who is named on the case: they alone see a protected child's or adult's details."""
-    log_action = LogAction.UPDATE if request.method == "POST" else LogAction.VIEW
-    case = policy.get_for_user(request, case_plain(), case_id, action=policy.COORDINATE, log_action=log_action)
+    case = case_for_form(request, case_id, action=policy.COORDINATE)
     named = {n.user_id: n for n in case.named.select_related("user", "added_by")}
     members = team_members(case)
     form = NameUserForm(

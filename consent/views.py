@@ -10,8 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access import policy
+from access.log import form_log_action
 from access.models import LogAction
 from cases.models import Case
+from cases.pages import case_for_form
 from cases.selectors import case_for_page, case_plain
 from consent.carry_over import case_carry_over
 from consent.forms import AdultForm, ConsentForm, ExceptionForm, WithdrawForm
@@ -30,15 +32,6 @@ from hlt.forms import ConfirmForm
 from hlt.pages import form_flow, form_page
 
 
-def _log_action(request) -> LogAction:
-    return LogAction.UPDATE if request.method == "POST" else LogAction.VIEW
-
-
-def _case(request, case_id, *, action=policy.EDIT) -> Case:
-    """The case for a form page: showing the form is logged as a view, posting it as an update."""
-    return policy.get_for_user(request, case_plain(), case_id, action=action, log_action=_log_action(request))
-
-
 def _case_url(case: Case) -> str:
     return reverse("cases:detail", args=[case.pk])
 
@@ -46,7 +39,7 @@ def _case_url(case: Case) -> str:
 @login_required
 def adult_new(request, case_id):
     """Register a guardian or another adult of the child."""
-    case = _case(request, case_id)
+    case = case_for_form(request, case_id)
     return form_flow(
         request,
         AdultForm(request.POST or None),
@@ -63,8 +56,8 @@ def adult_new(request, case_id):
 @login_required
 def adult_edit(request, case_id, adult_id: int):
     """Change what is registered about an adult (a change of custody changes who must consent)."""
-    case = _case(request, case_id)
-    adult = policy.get_part(request, case.adults.all(), adult_id, log_action=_log_action(request))
+    case = case_for_form(request, case_id)
+    adult = policy.get_part(request, case.adults.all(), adult_id, log_action=form_log_action(request))
     # A protected person's details are neither shown nor changed by users not named on the case:
     # the form leaves them out, so they cannot be read from it or posted over (protection included).
     may_see_protected = policy.VIEW_PROTECTED in policy.permitted_actions(request.user, case, [policy.VIEW_PROTECTED])
@@ -100,28 +93,16 @@ def adult_edit(request, case_id, adult_id: int):
 def consent_new(request, case_id):
     """Record a guardian's (or a mature child's) consent, with the signed form if there is one."""
     # Also after a withdrawal: the family may consent again.
-    case = _case(request, case_id, action=policy.RECORD_CONSENT)
+    case = case_for_form(request, case_id, action=policy.RECORD_CONSENT)
     guardians = case.adults.filter(is_guardian=True)
     # ?syfte=sip (the SIP page links here) ticks the SIP purpose; the form lets the user choose.
     purpose = Purpose.SIP if request.GET.get("syfte") == Purpose.SIP else Purpose.HLT
     form = ConsentForm(request.POST or None, request.FILES or None, case=case, guardians=guardians, purpose=purpose)
 
     def save(data):
-        consent_record(
-            case=case,
-            actor=request.user,
-            adult=data["giver"],
-            parties=data["parties"],
-            categories=data["categories"],
-            valid_from=data["valid_from"],
-            valid_until=data["valid_until"],
-            method=data["method"],
-            oral_statement=data["oral_statement"],
-            maturity_assessment=data["maturity_assessment"],
-            document=data["document"],
-            purpose=data["purpose"],
-            today=timezone.localdate(),
-        )
+        # The form's fields are the service's arguments, but for the giver, who is the consenting adult.
+        details = {name: value for name, value in data.items() if name != "giver"}
+        consent_record(case=case, actor=request.user, adult=data["giver"], today=timezone.localdate(), **details)
 
     return form_flow(
         request,
@@ -143,22 +124,16 @@ def consent_new(request, case_id):
 @login_required
 def consent_withdraw_view(request, case_id, consent_id: int):
     """Record a withdrawal: from now on the team no longer sees the case. Nothing is deleted."""
-    case = _case(request, case_id, action=policy.RECORD_CONSENT)
+    case = case_for_form(request, case_id, action=policy.RECORD_CONSENT)
     consent = policy.get_part(
         request,
         Consent.objects.select_related("adult", "case").filter(case=case),
         consent_id,
-        log_action=_log_action(request),
+        log_action=form_log_action(request),
     )
 
     def save(data):
-        consent_withdraw(
-            consent=consent,
-            actor=request.user,
-            method=data["method"],
-            note=data["note"],
-            today=timezone.localdate(),
-        )
+        consent_withdraw(consent=consent, actor=request.user, today=timezone.localdate(), **data)
 
     def after(_withdrawn):
         # The initiator and the coordinator still see the case; anyone else has just lost it.
@@ -195,17 +170,11 @@ def consent_withdraw_view(request, case_id, consent_id: int):
 @login_required
 def consent_exception(request, case_id):
     """The coordinator approves going ahead without one guardian's consent, with a reason."""
-    case = _case(request, case_id, action=policy.COORDINATE)
+    case = case_for_form(request, case_id, action=policy.COORDINATE)
     return form_flow(
         request,
         ExceptionForm(request.POST or None, guardians=case.adults.filter(is_guardian=True)),
-        save=lambda data: consent_exception_grant(
-            case=case,
-            actor=request.user,
-            adult=data["adult"],
-            reason=data["reason"],
-            today=timezone.localdate(),
-        ),
+        save=lambda data: consent_exception_grant(case=case, actor=request.user, today=timezone.localdate(), **data),
         success=_("The exception is approved and recorded with your name."),
         redirect_to=_case_url(case),
         case=case,
@@ -257,7 +226,7 @@ def consent_form_download(request, case_id, adult_id: int):
 def carry_over(request, case_id, source_id):
     """Carry what another case of the child registered into this one: shown as a confirmation,
     done on POST. Both cases go through the policy, so both reads are in the access log."""
-    case = _case(request, case_id)
+    case = case_for_form(request, case_id)
     # Only another case of the same child is a source: any other id is not found, and logged as a
     # denied read naming that case's child, before the policy is asked whether the user sees it.
     others = Case.objects.filter(child_id=case.child_id).exclude(pk=case.pk)

@@ -14,6 +14,7 @@ from access import policy
 from access.models import LogAction
 from accounts.models import User
 from cases.models import Case
+from cases.pages import case_for_form
 from cases.selectors import case_plain
 from hlt.forms import ConfirmForm
 from hlt.pages import form_flow, form_saved
@@ -30,12 +31,6 @@ from sip.selectors import (
     team_users,
 )
 from sip.services import CONTENT_FIELDS, sip_create, sip_end, sip_establish, sip_update
-
-
-def _case(request, case_id, *, action=policy.EDIT) -> Case:
-    """The case for a form page: showing the form is logged as a view, posting it as an update."""
-    log_action = LogAction.UPDATE if request.method == "POST" else LogAction.VIEW
-    return policy.get_for_user(request, case_plain(), case_id, action=action, log_action=log_action)
 
 
 def _sip_url(case: Case) -> str:
@@ -76,7 +71,7 @@ def sip_detail(request, case_id):
 @login_required
 def sip_new(request, case_id):
     """Start the SIP: offered only while the guardians' SIP consent is in force."""
-    case = _case(request, case_id)
+    case = case_for_form(request, case_id)
     if Sip.objects.filter(case=case).exists():
         return _to_sip_page(case)
     refusal = sip_consent_refusal(case, today=timezone.localdate())
@@ -118,7 +113,7 @@ def _participant_initial(sip: Sip) -> list[dict]:
 def sip_edit(request, case_id):
     """Change the plan: its content, its principals and its participants. A change to an
     established plan makes a new version with a note of what changed."""
-    case = _case(request, case_id)
+    case = case_for_form(request, case_id)
     sip = sip_for_case(case)
     if sip is None:
         return _no_sip(request, case)
@@ -172,7 +167,7 @@ def sip_edit(request, case_id):
 @login_required
 def sip_establish_view(request, case_id):
     """Establish the plan, once its four statutory parts are there: the page lists what is missing."""
-    case = _case(request, case_id)
+    case = case_for_form(request, case_id)
     sip = sip_for_case(case)
     if sip is None:
         return _no_sip(request, case)
@@ -203,7 +198,7 @@ def sip_establish_view(request, case_id):
 @login_required
 def sip_end_view(request, case_id):
     """End an established plan, with the reason; its last version records it."""
-    case = _case(request, case_id)
+    case = case_for_form(request, case_id)
     sip = sip_for_case(case)
     if sip is None:
         return _no_sip(request, case)

@@ -43,6 +43,7 @@ from meetings.services import agenda_item_mark_removed, meeting_day
 from notifications.models import Kind
 from notifications.services import notify
 from support.models import FollowUp, Intervention, InterventionStatus
+from support.services.interventions import intervention_status_recorded
 
 
 def interventions_follow_the_case(sender, *, case, previous, actor, **kwargs) -> None:
@@ -65,15 +66,7 @@ def _end_the_plan(case, actor) -> None:
     for intervention in active:
         previous = intervention.status
         intervention.status, intervention.status_changed_at = InterventionStatus.CANCELLED, now
-        case_event_record(
-            case=case,
-            actor=actor,
-            action="intervention.status",
-            intervention_id=intervention.pk,
-            previous=previous,
-            status=InterventionStatus.CANCELLED,
-            reason="case_closed",
-        )
+        intervention_status_recorded(intervention, case=case, actor=actor, previous=previous, reason="case_closed")
     Intervention.objects.bulk_update(active, ["status", "status_changed_at"])
 
     items = list(

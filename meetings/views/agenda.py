@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 from access import policy
 from access.models import LogAction
 from cases.models import CaseStatus
-from cases.selectors import case_plain
-from hlt.pages import form_flow, form_saved
+from cases.pages import case_for_form
+from hlt.pages import form_flow
 from meetings import services
 from meetings.forms import (
     AgendaAddForm,
@@ -24,7 +24,7 @@ from meetings.models import AgendaItem, ItemState
 from meetings.selectors import (
     meetings_open_for_case,
 )
-from meetings.views.helpers import _day, _detail, _detail_url, _item, _log_action, _meeting, _meeting_page, _refused
+from meetings.views.helpers import _day, _detail, _item, _meeting, _meeting_flow, _refused
 
 # --- The agenda -------------------------------------------------------------------------------------
 
@@ -64,17 +64,19 @@ def agenda_item_edit(request, meeting_id, item_id: int):
     meeting = _meeting(request, meeting_id)
     item = _item(request, meeting, item_id)
     form = AgendaItemForm(request.POST or None, instance=item)
-    if saved := form_saved(
+    return _meeting_flow(
         request,
+        meeting,
         form,
         save=lambda data: services.agenda_item_update(
             item=item, actor=request.user, guests=data["guests"], family_attends=data["family_attends"]
         ),
         success=_("The changes are saved."),
-        redirect_to=_detail_url(meeting, f"item-{item.pk}"),
-    ):
-        return saved
-    return _meeting_page(request, meeting, item=item, form=form, title=_("Guests and the family"), submit=_("Save"))
+        anchor=f"item-{item.pk}",
+        item=item,
+        title=_("Guests and the family"),
+        submit=_("Save"),
+    )
 
 
 @login_required
@@ -83,19 +85,14 @@ def agenda_item_remove(request, meeting_id, item_id: int):
     meeting = _meeting(request, meeting_id)
     item = _item(request, meeting, item_id)
     form = ConfirmForm(request.POST if request.method == "POST" else None)
-    if saved := form_saved(
+    return _meeting_flow(
         request,
+        meeting,
         form,
         save=lambda data: services.agenda_item_remove(item=item, actor=request.user),
         success=_("The case is taken off the agenda. It can be put on another meeting."),
-        redirect_to=_detail_url(meeting, "agenda"),
-    ):
-        return saved
-    return _meeting_page(
-        request,
-        meeting,
+        anchor="agenda",
         item=item,
-        form=form,
         title=_("Take the case off the agenda"),
         intro=_("The case stays ready for a meeting and can be put on another agenda."),
         submit=_("Take off the agenda"),
@@ -105,7 +102,7 @@ def agenda_item_remove(request, meeting_id, item_id: int):
 @login_required
 def case_agenda_add(request, case_id):
     """Put a ready case on one of its team's upcoming meetings."""
-    case = policy.get_for_user(request, case_plain(), case_id, action=policy.EDIT, log_action=_log_action(request))
+    case = case_for_form(request, case_id)
     if case.status == CaseStatus.ON_AGENDA:
         waiting = case.agenda_items.filter(state=ItemState.PLANNED).select_related("meeting").first()
         if waiting is not None:

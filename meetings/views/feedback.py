@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access import policy
-from access.log import log_access, object_type_of
+from access.log import form_log_action, log_access, object_type_of
 from access.models import LogAction, Outcome
 from cases.models import Case
+from cases.pages import case_for_form
 from cases.selectors import case_plain
 from hlt.pages import form_saved
 from meetings.feedback import feedback_open_for, feedback_record
@@ -30,7 +31,7 @@ def _item(request, item_id: int) -> AgendaItem:
     if item is None:
         log_access(
             request,
-            action=LogAction.UPDATE if request.method == "POST" else LogAction.VIEW,
+            action=form_log_action(request),
             outcome=Outcome.DENIED,
             object_type=object_type_of(AgendaItem),
             object_id=item_id,
@@ -63,8 +64,7 @@ def feedback_record_view(request, item_id: int):
     # The contact person may record it after a withdrawal too: the family is still owed an answer,
     # and the case cannot be closed while the deadline is open.
     action = policy.END_DEADLINE if item.contact_person_id == request.user.pk else policy.COORDINATE
-    log_action = LogAction.UPDATE if request.method == "POST" else LogAction.VIEW
-    case = policy.get_for_user(request, case_plain(), item.case_id, action=action, log_action=log_action)
+    case = case_for_form(request, item.case_id, action=action)
     item.case = case
     today = timezone.localdate()
     form = FeedbackForm(request.POST or None, initial={"given_on": today})

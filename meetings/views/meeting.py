@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 
 from access import policy
 from access.log import log_children_listed
-from hlt.pages import form_saved
 from meetings import scheduling
 from meetings.forms import (
     AddendumForm,
@@ -23,7 +22,7 @@ from meetings.selectors import (
     meetings_upcoming,
     visible_case_ids,
 )
-from meetings.views.helpers import PAGE_SIZE, _day, _detail_url, _item_label, _meeting, _meeting_page
+from meetings.views.helpers import PAGE_SIZE, _day, _item_label, _meeting, _meeting_flow
 
 # --- The list and the meeting page ------------------------------------------------------------------
 
@@ -97,8 +96,9 @@ def meeting_move(request, meeting_id):
     """Move one meeting to another day, time or place (the coordinator); its agenda moves with it."""
     meeting = _meeting(request, meeting_id, action=policy.MANAGE)
     form = MeetingMoveForm(request.POST or None, initial=MeetingMoveForm.initial_for(meeting))
-    if saved := form_saved(
+    return _meeting_flow(
         request,
+        meeting,
         form,
         save=lambda data: scheduling.meeting_move(
             meeting=meeting,
@@ -109,13 +109,6 @@ def meeting_move(request, meeting_id):
             now=timezone.now(),
         ),
         success=_("The meeting is moved. Those concerned have been told."),
-        redirect_to=_detail_url(meeting),
-    ):
-        return saved
-    return _meeting_page(
-        request,
-        meeting,
-        form=form,
         title=_("Move the meeting"),
         intro=_("The cases on the agenda move with the meeting; the team and those who added cases are told."),
         submit=_("Move the meeting"),
@@ -134,20 +127,14 @@ def meeting_cancel(request, meeting_id):
     """Cancel one meeting (the coordinator), with a reason; the cases on its agenda are ready again."""
     meeting = _meeting(request, meeting_id, action=policy.MANAGE)
     form = MeetingCancelForm(request.POST or None)
-    if saved := form_saved(
+    return _meeting_flow(
         request,
+        meeting,
         form,
         save=lambda data: scheduling.meeting_cancel(
             meeting=meeting, actor=request.user, reason=data["reason"], now=timezone.now()
         ),
         success=_cancelled,
-        redirect_to=_detail_url(meeting),
-    ):
-        return saved
-    return _meeting_page(
-        request,
-        meeting,
-        form=form,
         title=_("Cancel the meeting"),
         intro=_(
             "The cases on the agenda move to the team's next meeting, or are ready for another one when there is "

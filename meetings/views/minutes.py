@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access import policy
-from access.log import log_children_listed
+from access.log import form_log_action, log_children_listed
 from access.models import LogAction
 from hlt.pages import form_saved
 from meetings import services
@@ -25,7 +25,7 @@ from meetings.selectors import (
     team_users,
     visible_case_ids,
 )
-from meetings.views.helpers import _detail, _detail_url, _item, _item_label, _log_action, _meeting, _meeting_page
+from meetings.views.helpers import _detail, _detail_url, _item, _item_label, _meeting, _meeting_flow, _meeting_page
 
 # --- The meeting itself -----------------------------------------------------------------------------
 
@@ -39,17 +39,18 @@ def attendance_edit(request, meeting_id):
         members=team_users(meeting.team_id),
         initial={"present": list(meeting.present.all()), "guests_present": meeting.guests_present},
     )
-    if saved := form_saved(
+    return _meeting_flow(
         request,
+        meeting,
         form,
         save=lambda data: services.attendance_record(
             meeting=meeting, actor=request.user, present_users=data["present"], guests_present=data["guests_present"]
         ),
         success=_("The attendance is saved."),
-        redirect_to=_detail_url(meeting, "attendance"),
-    ):
-        return saved
-    return _meeting_page(request, meeting, form=form, title=_("Attendance"), submit=_("Save"))
+        anchor="attendance",
+        title=_("Attendance"),
+        submit=_("Save"),
+    )
 
 
 @login_required
@@ -176,7 +177,7 @@ def addendum_add(request, meeting_id):
     log_children_listed(
         request,
         [item.case.child_id for item in items if item.case_id in visible],
-        action=_log_action(request),
+        action=form_log_action(request),
         team_id=meeting.team_id,
     )
     return _meeting_page(

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from access import policy
 from cases.models import Case
+from cases.pages import case_for_form
 from hlt.forms import ConfirmForm
 from hlt.pages import form_flow
 from meetings.selectors import meetings_open_for_case, team_users
@@ -20,7 +21,6 @@ from support.selectors import interventions_to_follow_up
 from support.views.helpers import (
     _back_if_closed,
     _back_unless_supported,
-    _case,
     _follow_up,
     _label,
     _plan_url,
@@ -47,7 +47,7 @@ def _planned(follow_up) -> str:
 @login_required
 def follow_up_new(request, case_id):
     """Plan a follow-up at one of the team's upcoming HLT meetings or at a meeting with the family."""
-    case = _case(request, case_id)
+    case = case_for_form(request, case_id)
     if back := _back_unless_supported(request, case):
         return back
     now = timezone.now()
@@ -93,7 +93,7 @@ def follow_up_new(request, case_id):
 @login_required
 def follow_up_record(request, case_id, follow_up_id: int):
     """Record a follow-up that was held and, optionally, evaluate its intervention."""
-    case = _case(request, case_id)
+    case = case_for_form(request, case_id)
     follow_up = _follow_up(request, case, follow_up_id)
     if back := _back_if_closed(request, case):
         return back
@@ -138,7 +138,7 @@ def follow_up_record(request, case_id, follow_up_id: int):
 def follow_up_cancel(request, case_id, follow_up_id: int):
     """Cancel a follow-up that will not take place: its reminders stop. Also after a withdrawal,
     since the case cannot be closed while the follow-up is open."""
-    case = _case(request, case_id, action=policy.END_DEADLINE)
+    case = case_for_form(request, case_id, action=policy.END_DEADLINE)
     follow_up = _follow_up(request, case, follow_up_id)
     if back := _back_if_closed(request, case):
         return back

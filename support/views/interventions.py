@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cases.pages import case_for_form
 from hlt.pages import form_flow
 from support import services
 from support.forms import (
@@ -18,7 +19,6 @@ from support.selectors import items_with_waiting_actions
 from support.views.helpers import (
     _back_if_closed,
     _back_unless_supported,
-    _case,
     _intervention,
     _intervention_form,
     _label,
@@ -32,7 +32,7 @@ from support.views.helpers import (
 @login_required
 def intervention_new(request, case_id):
     """Add an intervention to the plan."""
-    case = _case(request, case_id)
+    case = case_for_form(request, case_id)
     if back := _back_unless_supported(request, case):
         return back
     return form_flow(
@@ -50,7 +50,7 @@ def intervention_new(request, case_id):
 @login_required
 def intervention_edit(request, case_id, intervention_id: int):
     """Change a planned or ongoing intervention."""
-    case = _case(request, case_id)
+    case = case_for_form(request, case_id)
     intervention = _intervention(request, case, intervention_id)
     if back := _back_if_closed(request, case):
         return back
@@ -82,7 +82,7 @@ def _added_to_plan(created: list) -> str:
 @login_required
 def interventions_from_meeting(request, case_id):
     """Create interventions from the agreed actions of a meeting that discussed the case."""
-    case = _case(request, case_id)
+    case = case_for_form(request, case_id)
     if back := _back_unless_supported(request, case):
         return back
     items = items_with_waiting_actions(case)
@@ -117,7 +117,7 @@ def interventions_from_meeting(request, case_id):
 @login_required
 def intervention_status(request, case_id, intervention_id: int):
     """Start, finish or cancel an intervention."""
-    case = _case(request, case_id)
+    case = case_for_form(request, case_id)
     intervention = _intervention(request, case, intervention_id)
     if back := _back_if_closed(request, case):
         return back
@@ -145,7 +145,7 @@ def intervention_status(request, case_id, intervention_id: int):
 @login_required
 def intervention_evaluate(request, case_id, intervention_id: int):
     """Evaluate a done intervention: was the goal reached, and the family's view."""
-    case = _case(request, case_id)
+    case = case_for_form(request, case_id)
     intervention = _intervention(request, case, intervention_id)
     if back := _back_if_closed(request, case):
         return back
