@@ -5,7 +5,9 @@ filter or search them: registering one fails at start-up. Where Django lists rel
 the confirmation of a deletion (one object or "delete selected"), including the rows that block
 it, case data appears as a count per kind ("Children: 29 records"), never by name. Every
 ModelAdmin, allauth's and Django's own included, gets this behaviour when it is registered, and
-names for the controls Django renders without a label (hlt/admin_a11y.py).
+names for the controls Django renders without a label (hlt/admin_a11y.py). What an administrator
+must act on in a case-data app is a report of its own (`register_report`): a page for holders of a
+permission, listed with its count on the index, that shows figures, not the rows.
 """
 
 from collections import Counter

@@ -18,7 +18,10 @@ def unread_count(*, user) -> int:
 
 
 def _given_up_since(now: datetime) -> QuerySet[Notification]:
-    return Notification.objects.filter(email_given_up_at__gte=now - timedelta(days=UNDELIVERED_SHOWN_DAYS))
+    # A departed user's e-mails are given up too, unsent by design: nothing for the administrator to do.
+    return Notification.objects.filter(
+        email_given_up_at__gte=now - timedelta(days=UNDELIVERED_SHOWN_DAYS), recipient__is_active=True
+    )
 
 
 def undelivered_email_count(*, now: datetime) -> int:
@@ -32,7 +35,7 @@ def undelivered_emails_by_recipient(*, now: datetime) -> list[dict]:
     they were is case data, and stays in the recipient's inbox."""
     return list(
         _given_up_since(now)
-        .values("recipient", "recipient__email", "recipient__is_active")
+        .values("recipient", "recipient__email")
         .annotate(count=Count("pk"), first_notice=Min("created_at"), last_given_up=Max("email_given_up_at"))
         .order_by("-last_given_up", "recipient")
     )

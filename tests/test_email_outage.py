@@ -142,6 +142,26 @@ def test_an_email_undelivered_for_three_days_is_given_up_never_sent_and_listed_f
     assert notice.link not in page and notice.key not in page and "Feedback" not in page
 
 
+def test_it_does_not_list_the_given_up_emails_of_a_departed_user(relay, notify_at, admin_user):
+    # Given a notice to someone who left before its e-mail went, three days ago
+    person = UserFactory()
+    relay.stop()
+    notify_at([person], OUTAGE_STARTS)
+    person.is_active = False
+    person.save()
+    _beat(range(72 * 60 + 1, 72 * 60 + 2))
+
+    # Then the administrator has nothing to look at
+    admin = Client(HTTP_ACCEPT_LANGUAGE="en")
+    with time_machine.travel(OUTAGE_STARTS + timedelta(days=3, hours=1)):
+        admin.force_login(admin_user)
+        index = admin.get("/admin/").content.decode()
+        page = admin.get(UNDELIVERED_PAGE).content.decode()
+    assert re.search(rf'<a href="{UNDELIVERED_PAGE}">Undelivered e-mails</a></th><td>0</td>', index)
+    assert person.email not in page
+    assert "Every e-mail was delivered." in page
+
+
 def test_it_shows_undelivered_emails_only_to_administrators_allowed_to_see_notifications(client):
     staff = UserFactory(is_staff=True)
     client.force_login(staff)
