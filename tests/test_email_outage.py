@@ -83,6 +83,14 @@ def _beat(minutes, every: int = 1) -> None:
             requeue_unsent_notifications_task()
 
 
+def _admin_pages(admin_user, moment) -> tuple[str, str]:
+    """The admin index and the undelivered e-mails page as an administrator sees them at `moment`."""
+    admin = Client(HTTP_ACCEPT_LANGUAGE="en")
+    with time_machine.travel(moment):
+        admin.force_login(admin_user)
+        return admin.get("/admin/").content.decode(), admin.get(UNDELIVERED_PAGE).content.decode()
+
+
 def test_every_email_is_delivered_exactly_once_after_a_30_minute_relay_outage(relay, notify_at):
     # Given twenty people, and the relay going down at 07:00
     people = UserFactory.create_batch(20)
@@ -130,11 +138,7 @@ def test_an_email_undelivered_for_three_days_is_given_up_never_sent_and_listed_f
     assert Notification.objects.filter(recipient=person).count() == 1
 
     # and the administrator sees one undelivered e-mail on the admin index, and whose it was
-    admin = Client(HTTP_ACCEPT_LANGUAGE="en")
-    with time_machine.travel(OUTAGE_STARTS + timedelta(days=3, hours=3)):
-        admin.force_login(admin_user)
-        index = admin.get("/admin/").content.decode()
-        page = admin.get(UNDELIVERED_PAGE).content.decode()
+    index, page = _admin_pages(admin_user, OUTAGE_STARTS + timedelta(days=3, hours=3))
     assert re.search(rf'<a href="{UNDELIVERED_PAGE}">Undelivered e-mails</a></th><td>1</td>', index)
     assert person.email in page
     assert re.search(r"<td>1</td>", page)
@@ -152,11 +156,7 @@ def test_it_does_not_list_the_given_up_emails_of_a_departed_user(relay, notify_a
     _beat(range(72 * 60 + 1, 72 * 60 + 2))
 
     # Then the administrator has nothing to look at
-    admin = Client(HTTP_ACCEPT_LANGUAGE="en")
-    with time_machine.travel(OUTAGE_STARTS + timedelta(days=3, hours=1)):
-        admin.force_login(admin_user)
-        index = admin.get("/admin/").content.decode()
-        page = admin.get(UNDELIVERED_PAGE).content.decode()
+    index, page = _admin_pages(admin_user, OUTAGE_STARTS + timedelta(days=3, hours=1))
     assert re.search(rf'<a href="{UNDELIVERED_PAGE}">Undelivered e-mails</a></th><td>0</td>', index)
     assert person.email not in page
     assert "Every e-mail was delivered." in page
