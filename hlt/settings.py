@@ -362,6 +362,8 @@ if EMAIL_HOST:
     EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
     EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    # Seconds before a silent relay counts as down: without it a hung connection holds a worker for ever.
+    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 elif HLT_DEMO:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
@@ -369,6 +371,16 @@ else:
     raise ImproperlyConfigured("Production configuration lacks: EMAIL_HOST.")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "HLT Samverkan <noreply@hlt.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A notice's e-mail that the relay refused is tried again after this many minutes, then twice as long
+# each time up to the cap, and given up (and listed in Django admin) once the notice is this many hours old.
+HLT_EMAIL_RETRY_FIRST_MINUTES = env_int("HLT_EMAIL_RETRY_FIRST_MINUTES", 1)
+HLT_EMAIL_RETRY_MAX_MINUTES = env_int("HLT_EMAIL_RETRY_MAX_MINUTES", 60)
+HLT_EMAIL_MAX_AGE_HOURS = env_int("HLT_EMAIL_MAX_AGE_HOURS", 72)
+if not 0 < HLT_EMAIL_RETRY_FIRST_MINUTES <= HLT_EMAIL_RETRY_MAX_MINUTES < HLT_EMAIL_MAX_AGE_HOURS * 60:
+    raise ImproperlyConfigured(
+        "E-mail retries need 0 < HLT_EMAIL_RETRY_FIRST_MINUTES <= HLT_EMAIL_RETRY_MAX_MINUTES, "
+        "and the cap shorter than HLT_EMAIL_MAX_AGE_HOURS."
+    )
 
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
