@@ -28,8 +28,8 @@ from cases.forms import (
 from cases.identity import Identity, IdentityType, parse_national_id
 from cases.models import Case
 from cases.pages import case_for_form
+from cases.panels import panels_for_page
 from cases.selectors import (
-    carry_over_sources,
     case_for_page,
     case_list,
     case_plain,
@@ -49,11 +49,8 @@ from cases.services import (
     child_find,
     child_update,
 )
-from consent.selectors import consent_state
 from hlt.forms import add_service_errors
-from hlt.pages import form_flow, form_saved
-from sip.selectors import sip_for_case
-from support.selectors import plan_for_case
+from hlt.pages import form_flow, form_page, form_saved
 
 PAGE_SIZE = 25
 SESSION_KEY = "new_case_identity"
@@ -200,23 +197,20 @@ def _is_child_error(error: ValidationError) -> bool:
     return hasattr(error, "error_dict") and "birth_date" in error.error_dict
 
 
+# What the case page asks the policy once for its own sections and its panels (cases.panels).
+PAGE_ACTIONS = [policy.VIEW, policy.VIEW_PROTECTED, policy.COORDINATE, policy.CLOSE, policy.EDIT, policy.RECORD_CONSENT]
+
+
 @login_required
 def case_detail(request, case_id):
-    """The case: child, adults, consent and why it is or is not in force, and the timeline. After a
+    """The case: child, adults, consent and why it is or is not in force, the plan, the SIP, the
+    meetings and the timeline; the apps that own them register their panels (cases.panels). After a
     withdrawal or expiry, only what winding the case up needs (the policy's `WIND_UP_ACTIONS`)."""
     case = policy.get_for_user(request, case_for_page(), case_id, action=policy.VIEW_STATUS)
     today = timezone.localdate()
-    actions = policy.permitted_actions(
-        request.user,
-        case,
-        [policy.VIEW, policy.VIEW_PROTECTED, policy.COORDINATE, policy.CLOSE, policy.EDIT, policy.RECORD_CONSENT],
-    )
+    actions = policy.permitted_actions(request.user, case, PAGE_ACTIONS)
     context = _detail_context(case, actions, today)
-    if context["full"]:
-        # The one visible plan: who does what and by when (interventions, follow-ups, deadlines, the SIP).
-        context["plan"] = plan_for_case(case)
-        context["sip"] = sip_for_case(case)
-        context["carry_over_sources"] = carry_over_sources(request.user, case) if context["can_edit"] else []
+    context.update(panels_for_page(user=request.user, case=case, actions=actions, today=today, page=context))
     return render(request, "cases/case_detail.html", context)
 
 
@@ -232,10 +226,6 @@ def _detail_context(case: Case, actions: set[str], today: date) -> dict:
         "child": case.child,
         "adults": adults,
         "full": full,
-        "can_record_consent": policy.RECORD_CONSENT in actions and case.is_open,
-        "state": consent_state(case, today=today),
-        "consents": sorted(case.consents.all(), key=lambda c: (c.recorded_at, c.pk), reverse=True),
-        "exceptions": list(case.consent_exceptions.all()),
         "timeline": timeline(case, people=people_named_in(case), adults=adults),
         "child_details_hidden": case.has_protected_person and not may_see_protected,
         "can_edit": policy.EDIT in actions and case.is_open,
