@@ -50,7 +50,7 @@ from cases.services import (
     child_update,
 )
 from hlt.forms import add_service_errors
-from hlt.pages import form_flow, form_page, form_saved
+from hlt.pages import form_flow, form_saved
 
 PAGE_SIZE = 25
 SESSION_KEY = "new_case_identity"
