@@ -157,7 +157,7 @@ def consent_record(
     too large. The case becomes ready for a meeting when this completes the consent.
     """
     case_require_open(case)
-    errors = {}
+    errors: dict[str, str | list[str]] = {}
     if adult is not None and (adult.case_id != case.pk or not adult.is_guardian):
         errors["giver"] = _("Only the child's legal guardians (or the child) can consent.")
     if adult is None and not maturity_assessment.strip():
@@ -204,7 +204,7 @@ def consent_record(
     try:
         with transaction.atomic():
             if document is not None:
-                consent.document.save(document.name, document, save=False)
+                consent.document.save(document.name or "", document, save=False)  # stored under a random name
             consent.save()
             consent.parties.set(parties)
             case_event_record(
@@ -324,6 +324,8 @@ def consent_expiry_sweep(*, today: date, batch_size: int = 200) -> dict[str, int
     for case in due.iterator(chunk_size=batch_size):
         with transaction.atomic():
             until = case.consent_in_force_until
+            if until is None:  # the query asked for an end date; one cleared since has nothing to remind of
+                continue
             claimed = (
                 Case.objects.filter(pk=case.pk, consent_in_force_until=until)
                 .exclude(consent_reminder_for=until)

@@ -1,6 +1,7 @@
 """The meeting itself: attendance, minutes, closing (with the feedback deadlines) and addenda."""
 
 from datetime import datetime
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -47,7 +48,8 @@ def attendance_record(*, meeting: Meeting, actor, present_users, guests_present:
     if any(user.pk not in members for user in users):
         raise ValidationError({"present": _("Only members of the team can be recorded as present.")})
     guests_present = guests_present.strip()
-    if len(guests_present) > Meeting._meta.get_field("guests_present").max_length:
+    limit = Meeting._meta.get_field("guests_present").max_length
+    if limit is not None and len(guests_present) > limit:
         raise ValidationError({"guests_present": _("Shorten the list of guests.")})
     meeting.guests_present = guests_present
     meeting.save(update_fields=["guests_present"])
@@ -219,7 +221,7 @@ def meeting_close(*, meeting: Meeting, actor, now: datetime) -> Meeting:
             deadline_id=item.deadline.pk,
             due_date=due_date.isoformat(),
         )
-        transaction.on_commit(lambda pk=item.pk: feedback_letter_render_task.delay(pk))
+        transaction.on_commit(partial(feedback_letter_render_task.delay, item.pk))
     return meeting
 
 
