@@ -19,18 +19,18 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hlt_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/2
 BENCH_ENV = DJANGO_SETTINGS_MODULE=hlt.settings_test DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL)
 
-.PHONY: run test bench lint format messages pdf-deps system-deps check-services clean
+.PHONY: run test bench lint format messages requirements pdf-deps system-deps check-services clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
 $(VENV)/.base: requirements/base.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements/base.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements/base.txt
 	touch $@
 
 $(VENV)/.dev: requirements/dev.txt requirements/base.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements/dev.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.txt
 	touch $@ $(VENV)/.base
 
 run: $(VENV)/.base pdf-deps
@@ -82,10 +82,13 @@ bench: $(VENV)/.dev
 	$(BENCH_ENV) $(BIN)/python manage.py generate_scale_data $(if $(FORCE),--force,--unless-generated)
 	$(BENCH_ENV) $(BIN)/python manage.py bench_dashboards
 
+# mypy (pyproject.toml, [tool.mypy]: the services and selectors) takes about ten seconds, and longer without
+# its cache, so it runs here and in pre-commit, not in `make test`.
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .
@@ -95,6 +98,14 @@ format: $(VENV)/.dev
 messages: $(VENV)/.base
 	$(BIN)/python manage.py makemessages --locale sv --ignore '.venv/*' --ignore 'var/*' --ignore 'staticfiles/*' --ignore 'tests/*'
 	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
+
+# Compile requirements/*.txt from the .in files with hashes, keeping every pin the .txt files hold (upgrade one
+# package with `make requirements UPGRADE=name`). dev.txt is constrained by base.txt, so both pin the same.
+COMPILE = $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+  --no-emit-find-links $(if $(UPGRADE),--upgrade-package $(UPGRADE))
+requirements: $(VENV)/.dev
+	$(COMPILE) requirements/base.in -o requirements/base.txt
+	$(COMPILE) requirements/dev.in -o requirements/dev.txt
 
 clean:
 	rm -rf $(VENV) var staticfiles
