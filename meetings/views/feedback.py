@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from access import policy
 from access.log import log_access, object_type_of
 from access.models import LogAction, Outcome
+from cases.access_rules import in_wind_up
 from cases.models import Case
 from cases.selectors import case_plain
 from hlt.forms import DateInput, add_service_errors
@@ -104,7 +105,7 @@ def feedback_record_view(request, item_id: int):
         "deadline": deadline,
         "days_left": (deadline.due_date - today).days if deadline else None,
         "is_overdue": deadline is not None and deadline.due_at <= timezone.now(),
-        "letter_allowed": not policy.in_wind_up(case),
+        "letter_allowed": not in_wind_up(case),
         "form": form,
     }
     return render(request, "meetings/feedback_form.html", context)
