@@ -24,7 +24,8 @@ from cases.models import (
     ProtectionLevel,
 )
 from cases.signals import case_status_changed
-from teams.models import PrincipalType, Team, TeamMembership, Unit
+from teams.models import PrincipalType, Team, Unit
+from teams.selectors import active_membership_of, membership_of
 
 S = CaseStatus
 # The moves a case may make. Consent moves a case between awaiting consent and ready; the
@@ -172,7 +173,7 @@ def case_start(
     preschool or school) or the exception must be explained. The case starts with nothing from the
     child's other cases, and nobody is named on it.
     """
-    membership = TeamMembership.objects.filter(user=initiator, team=team).first()
+    membership = active_membership_of(initiator, team.pk)
     if membership is None:
         raise ValidationError({"team": _("You can only start a case in a team you are a member of.")})
     if not (reason_health or reason_learning or reason_safety):
@@ -337,7 +338,7 @@ def case_close(
 @transaction.atomic
 def case_name_user(*, case: Case, actor, user) -> CaseNamedUser:
     """Name a member of the case's team on the case, so they see protected details."""
-    if not TeamMembership.objects.filter(team_id=case.team_id, user=user).exists():
+    if membership_of(user, case.team_id) is None:
         raise ValidationError({"user": _("Only members of the case's team can be named on it.")})
     named, created = CaseNamedUser.objects.get_or_create(case=case, user=user, defaults={"added_by": actor})
     if created:

@@ -23,7 +23,7 @@ from consent.selectors import GuardianState, consent_state
 from consent.uploads import sniff_document
 from notifications.models import Kind
 from notifications.services import notify
-from teams.models import Role, TeamMembership
+from teams.selectors import coordinator_users, is_coordinator
 
 ADULT_FIELDS = [
     "first_name",
@@ -60,11 +60,9 @@ def _case_link(case: Case) -> str:
 
 def _case_people(case: Case, *, exclude=None) -> list:
     """Who hears about a case's consent: its initiator and the team's coordinators."""
-    coordinators = [
-        m.user
-        for m in TeamMembership.objects.filter(team_id=case.team_id, role=Role.COORDINATOR).select_related("user")
+    return [
+        user for user in [case.initiator, *coordinator_users(case.team_id)] if exclude is None or user.pk != exclude.pk
     ]
-    return [user for user in [case.initiator, *coordinators] if exclude is None or user.pk != exclude.pk]
 
 
 def case_consent_refresh(*, case: Case, actor, today: date) -> Case:
@@ -259,7 +257,7 @@ def consent_exception_grant(*, case: Case, actor, adult: Adult, reason: str, tod
     """Let the case go ahead without one guardian's consent. Only the team's coordinator may
     approve it, as the named approver, with a reason; both are in the timeline."""
     case_require_open(case)
-    if not TeamMembership.objects.filter(team_id=case.team_id, user=actor, role=Role.COORDINATOR).exists():
+    if not is_coordinator(actor, case.team_id):
         raise ValidationError(_("Only the team's coordinator can approve an exception."))
     if adult.case_id != case.pk or not adult.is_guardian:
         raise ValidationError({"adult": _("Choose one of the child's guardians.")})

@@ -10,8 +10,10 @@ class MeetingsConfig(AppConfig):
 
     def ready(self):
         from cases.signals import case_status_changed
+        from meetings import access_rules
         from meetings.panels import register_case_panels
         from meetings.receivers import agenda_items_leave_with_case
 
+        access_rules.register()
         case_status_changed.connect(agenda_items_leave_with_case, dispatch_uid="meetings.agenda_items_leave_with_case")
         register_case_panels()

@@ -1,5 +1,6 @@
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.test import RequestFactory
 
@@ -75,6 +76,21 @@ def test_it_permits_nothing_on_an_invisible_team(outsider, team):
 def test_it_refuses_models_without_a_rule(member):
     with pytest.raises(LookupError):
         policy.visible(member, AccessLogEntry)
+
+
+def test_it_names_where_a_missing_rule_is_registered(member):
+    with pytest.raises(LookupError, match=r"access\.AccessLogEntry.*AppConfig\.ready"):
+        policy.get_for_user(_request(member), AccessLogEntry, 1)
+
+
+def test_it_refuses_a_second_rule_for_a_model_that_has_one(outsider, team):
+    # A second app cannot quietly widen who sees a team by registering its own rule.
+    everyone = policy.Rule(visible=lambda user: Q(), permits=lambda *args: True, context=lambda *args: (None,) * 3)
+
+    with pytest.raises(ImproperlyConfigured):
+        policy.register(Team, everyone)
+
+    assert not policy.visible(outsider, Team).filter(pk=team.pk).exists()
 
 
 def test_it_returns_a_visible_team_and_logs_the_read_with_its_context(member, team):

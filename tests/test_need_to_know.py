@@ -14,6 +14,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from access.models import AccessLogEntry, LogAction, Outcome
+from cases.access_rules import in_wind_up
 from cases.models import Case, CaseStatus, ProtectionLevel
 from cases.services import case_close
 from consent.services import consent_withdraw
@@ -396,22 +397,18 @@ def test_it_lets_the_initiator_close_the_case_after_a_withdrawal(client, member,
 
 
 def test_it_restores_the_full_case_when_consent_is_given_again(member, withdrawn_case):
-    from access import policy
-
-    assert policy.in_wind_up(withdrawn_case)
+    assert in_wind_up(withdrawn_case)
     consent_all(withdrawn_case, actor=member)
     withdrawn_case.refresh_from_db()
 
-    assert not policy.in_wind_up(withdrawn_case)
+    assert not in_wind_up(withdrawn_case)
 
 
 def test_it_narrows_access_at_midnight_when_consent_expires(member, registered_case):
-    from access import policy
-
     Case.objects.filter(pk=registered_case.pk).update(consent_in_force_until=timezone.localdate() - timedelta(days=1))
     registered_case.refresh_from_db()
 
-    assert policy.in_wind_up(registered_case)
+    assert in_wind_up(registered_case)
 
 
 # --- Carrying over, explicitly ----------------------------------------------------------------------
