@@ -21,10 +21,10 @@ from cases.models import CaseStatus, Deadline, DeadlineKind
 from cases.services import case_close
 from cases.tasks import deadline_sweep_task
 from consent.models import Consent
-from consent.services import consent_record
 from hlt.celery import app
 from notifications.models import Kind, Notification
 from support.selectors import plan_for_case
+from tests.factories import consent_paper
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 RECORDED = date(2027, 1, 11)
@@ -41,19 +41,8 @@ def _at(day: date, hour: int = 9):
 
 
 def _consent(case, actor, adult, *, valid_until: date, valid_from: date = RECORDED) -> Consent:
-    case.team.area.units.add(case.initiator_unit)
     with _at(valid_from):
-        return consent_record(
-            case=case,
-            actor=actor,
-            adult=adult,
-            parties=[case.initiator_unit],
-            categories=["category_school"],
-            valid_from=valid_from,
-            valid_until=valid_until,
-            method="paper",
-            today=valid_from,
-        )
+        return consent_paper(case, actor=actor, adult=adult, valid_from=valid_from, valid_until=valid_until)
 
 
 def _consent_both(case, actor, *, valid_until: date = LAST_DAY) -> None:

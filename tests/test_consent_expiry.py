@@ -24,9 +24,9 @@ from cases.models import Adult, Case, CaseStatus
 from cases.services import case_close
 from cases.tasks import deadline_sweep_task
 from consent.models import Consent
-from consent.services import consent_record
 from hlt.celery import app
 from notifications.models import Kind, Notification
+from tests.factories import consent_paper
 
 pytestmark = pytest.mark.django_db
 
@@ -47,19 +47,8 @@ def _at(day: date, hour: int = 9, minute: int = 0):
 
 
 def _consent_both(case, actor, *, valid_from: date, valid_until: date) -> None:
-    case.team.area.units.add(case.initiator_unit)
     for adult in case.adults.filter(is_guardian=True):
-        consent_record(
-            case=case,
-            actor=actor,
-            adult=adult,
-            parties=[case.initiator_unit],
-            categories=["category_school"],
-            valid_from=valid_from,
-            valid_until=valid_until,
-            method="paper",
-            today=valid_from,
-        )
+        consent_paper(case, actor=actor, adult=adult, valid_from=valid_from, valid_until=valid_until)
 
 
 @pytest.fixture
@@ -263,17 +252,13 @@ def test_it_takes_consent_out_of_force_when_the_childs_own_consent_expires(endin
     # Given the mature child's own consent, ending a month before the guardians'
     child_ends = LAST_DAY - timedelta(days=31)
     with _at(RECORDED):
-        consent_record(
-            case=ending_case,
+        consent_paper(
+            ending_case,
             actor=member,
             adult=None,
             maturity_assessment="15 år, förstår frågan väl",
-            parties=[ending_case.initiator_unit],
-            categories=["category_school"],
             valid_from=RECORDED,
             valid_until=child_ends,
-            method="paper",
-            today=RECORDED,
         )
 
     # When the sweep runs the day after the child's last day
