@@ -100,7 +100,7 @@ class Case(models.Model):
     )
     status_changed_at = models.DateTimeField(_("status changed"), auto_now_add=True)
     # The last day the guardians' consent is in force; null while it is not. The access policy
-    # compares it with today, so access ends at midnight even before the expiry sweep has run.
+    # compares it with today, so access ends at midnight even before the deadline sweep has run.
     consent_in_force_until = models.DateField(_("consent in force until"), null=True, blank=True)
     # Set when a consent of the case was withdrawn or expired and nothing has put it in force again:
     # the initiator and the coordinator then see only what they need to wind the case up.
@@ -161,7 +161,7 @@ class Case(models.Model):
             # The dashboards' summary refresh reads the recent months by these dates (dashboards.services).
             models.Index(fields=["initiated_on"], name="case_initiated"),
             models.Index(fields=["closed_on"], name="case_closed", condition=Q(closed_on__isnull=False)),
-            # The consent expiry sweep: cases whose consent ends within the reminder window.
+            # Cases whose consent is in force (the access policy compares the date with today).
             models.Index(
                 fields=["consent_in_force_until"],
                 name="case_consent_until",
