@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.deadline_kinds import owed_kinds
 from cases.identity import Identity, IdentityType
 from cases.models import (
     FAMILY_COMMENT_MAX,
@@ -270,8 +271,11 @@ def case_transition(*, case: Case, to: str, actor, **fields) -> None:
 
 
 def _open_deadlines_text(case: Case) -> str:
-    """The case's open deadlines in words, soonest first: "Follow-up due 2027-01-10; ..."."""
-    deadlines = Deadline.objects.filter(case=case, completed_at__isnull=True).order_by("due_at", "pk")
+    """The case's open deadlines owed to the family, in words, soonest first: "Follow-up due 2027-01-10; ...".
+    (The end of consent is no promise to the family: it ends with the case.)"""
+    deadlines = Deadline.objects.filter(case=case, completed_at__isnull=True, kind__in=owed_kinds()).order_by(
+        "due_at", "pk"
+    )
     return "; ".join(
         _("%(kind)s due %(date)s") % {"kind": DeadlineKind(deadline.kind).label, "date": deadline.due_date.isoformat()}
         for deadline in deadlines

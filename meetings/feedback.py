@@ -12,19 +12,28 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from access import policy
 from cases.access_rules import in_wind_up
-from cases.deadlines import deadline_complete
+from cases.deadlines import deadline_complete, promise_kind
 from cases.models import Case, CaseStatus, Deadline
 from cases.services import case_event_record, case_require_open, case_transition
 from meetings.models import AgendaItem, FamilyAnswer, FeedbackMethod
+from notifications.models import Kind
 from teams.selectors import coordinated_teams, is_coordinator
 
 NOTE_MAX = 500
+
+# The kind of deadline the feedback is (registered in MeetingsConfig.ready): its contact person
+# acts on it on "Mina återkopplingar".
+FEEDBACK_DEADLINE = promise_kind(
+    notices=(Kind.FEEDBACK_DUE_SOON, Kind.FEEDBACK_DUE_TODAY, Kind.FEEDBACK_OVERDUE, Kind.FEEDBACK_ESCALATED),
+    link=lambda deadline: reverse("meetings:my_feedback"),
+)
 
 
 def feedback_may_record(user, item: AgendaItem) -> bool:

@@ -243,6 +243,26 @@ def consent_all(case: Case, *, actor) -> Case:
     return case
 
 
+def consent_paper(case: Case, *, actor, adult, valid_from, valid_until, **fields):
+    """One paper consent on `case` (from `adult`, or the child when None, with `maturity_assessment`)
+    for the initiator's unit, recorded on its first day; for tests that set the dates themselves."""
+    from consent.services import consent_record
+
+    case.team.area.units.add(case.initiator_unit)
+    return consent_record(
+        case=case,
+        actor=actor,
+        adult=adult,
+        parties=[case.initiator_unit],
+        categories=["category_school"],
+        valid_from=valid_from,
+        valid_until=valid_until,
+        method="paper",
+        today=valid_from,
+        **fields,
+    )
+
+
 def notice_kinds(user) -> list[str]:
     """The kinds of the notifications `user` has, sorted."""
     from notifications.models import Notification

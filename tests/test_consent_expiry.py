@@ -1,4 +1,5 @@
-"""The consent expiry sweep: a reminder before a case's consent ends, expiry after its last day.
+"""The end of consent, a kind of deadline the deadline sweep takes: a reminder before a case's
+consent ends, expiry after its last day.
 
 Dates are Stockholm dates: consent recorded on 11 January 2027, last valid day 31 March 2027 (after
 the switch to summer time, so local midnight is 22:00 UTC and the UTC date lags the local one).
@@ -21,11 +22,11 @@ from django.utils import timezone
 from access.policy import visible
 from cases.models import Adult, Case, CaseStatus
 from cases.services import case_close
+from cases.tasks import deadline_sweep_task
 from consent.models import Consent
-from consent.services import consent_record
-from consent.tasks import consent_expiry_sweep_task
 from hlt.celery import app
 from notifications.models import Kind, Notification
+from tests.factories import consent_paper
 
 pytestmark = pytest.mark.django_db
 
@@ -46,19 +47,8 @@ def _at(day: date, hour: int = 9, minute: int = 0):
 
 
 def _consent_both(case, actor, *, valid_from: date, valid_until: date) -> None:
-    case.team.area.units.add(case.initiator_unit)
     for adult in case.adults.filter(is_guardian=True):
-        consent_record(
-            case=case,
-            actor=actor,
-            adult=adult,
-            parties=[case.initiator_unit],
-            categories=["category_school"],
-            valid_from=valid_from,
-            valid_until=valid_until,
-            method="paper",
-            today=valid_from,
-        )
+        consent_paper(case, actor=actor, adult=adult, valid_from=valid_from, valid_until=valid_until)
 
 
 @pytest.fixture
@@ -71,13 +61,22 @@ def ending_case(case, member, coordinator):
     return case
 
 
+def _done() -> dict[str, int]:
+    """Consents marked expired, and cases reminded (once per end date), so far."""
+    reminded = len(set(Notification.objects.filter(kind=Kind.CONSENT_EXPIRING).values_list("key", flat=True)))
+    return {"expired": Consent.objects.filter(expired_at__isnull=False).count(), "reminded": reminded}
+
+
 @pytest.fixture
 def sweep(django_capture_on_commit_callbacks, eager_tasks):
-    """Run the scheduled task on a Stockholm date, delivering the e-mails it queues on commit."""
+    """Run the scheduled deadline sweep on a Stockholm date, delivering the e-mails it queues on
+    commit; returns how many consents it marked expired and how many cases it reminded."""
 
     def run(day: date, hour: int = 3) -> dict[str, int]:
+        before = _done()
         with _at(day, hour), django_capture_on_commit_callbacks(execute=True):
-            return consent_expiry_sweep_task()
+            deadline_sweep_task()
+        return {name: count - before[name] for name, count in _done().items()}
 
     return run
 
@@ -253,17 +252,13 @@ def test_it_takes_consent_out_of_force_when_the_childs_own_consent_expires(endin
     # Given the mature child's own consent, ending a month before the guardians'
     child_ends = LAST_DAY - timedelta(days=31)
     with _at(RECORDED):
-        consent_record(
-            case=ending_case,
+        consent_paper(
+            ending_case,
             actor=member,
             adult=None,
             maturity_assessment="15 år, förstår frågan väl",
-            parties=[ending_case.initiator_unit],
-            categories=["category_school"],
             valid_from=RECORDED,
             valid_until=child_ends,
-            method="paper",
-            today=RECORDED,
         )
 
     # When the sweep runs the day after the child's last day
@@ -303,8 +298,8 @@ def test_it_sends_one_reminder_per_person_when_the_sweep_is_queued_twice(case, m
 
     # When the scheduled sweep is queued twice, back to back, and a worker processes the queue
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        consent_expiry_sweep_task.delay()
-        consent_expiry_sweep_task.delay()
+        deadline_sweep_task.delay()
+        deadline_sweep_task.delay()
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and (len(mail.outbox) < 2 or broker.llen("celery") or broker.hlen("unacked")):
             time.sleep(0.1)

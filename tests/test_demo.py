@@ -9,16 +9,27 @@ from django.utils import timezone
 
 from access import policy
 from accounts.models import User
+from cases.deadlines import deadline_sweep
 from cases.identity import parse_national_id
-from cases.models import Adult, Case, CaseEvent, CaseStatus, Child, ClosureReason, Deadline, ProtectionLevel
+from cases.models import (
+    Adult,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    Child,
+    ClosureReason,
+    Deadline,
+    DeadlineKind,
+    ProtectionLevel,
+)
 from consent.models import Consent, ConsentException, Method
 from consent.selectors import GuardianState, consent_state
-from consent.services import consent_expiry_sweep
 from dashboards.models import TeamMonth
 from demo.cases import DEMO_CASES, TODAY_STORIES, demo_personnummer
 from demo.seed import DEMO_ACCOUNTS, WORK_PHONES, _spec, seed_demo
 from demo.statistics import AREA_FIGURES, STATISTICS_REASON
 from meetings.models import AgendaItem, ItemState, Meeting, MeetingStatus
+from notifications.models import Kind, Notification
 from support.models import FollowUp, Intervention
 from teams.models import Area, Municipality, Region, Team
 
@@ -148,7 +159,9 @@ def test_a_consent_ends_within_the_reminder_window_and_the_sweep_reminds(setting
     assert case.status == CaseStatus.READY
     assert today <= case.consent_in_force_until <= today + timedelta(days=settings.HLT_CONSENT_REMINDER_DAYS)
     assert case.consents.filter(valid_from__lte=today - timedelta(days=300)).exists()
-    assert consent_expiry_sweep(today=today)["reminded"] == 1
+    deadline_sweep(now=timezone.now())
+    reminded = set(Notification.objects.filter(kind=Kind.CONSENT_EXPIRING).values_list("key", flat=True))
+    assert reminded == {f"consent-expiring:{case.pk}:{case.consent_in_force_until.isoformat()}"}
 
 
 def test_a_case_is_closed_with_a_reason():
@@ -300,7 +313,7 @@ def test_the_meeting_a_few_days_ago_was_last_months():
 def test_a_family_from_the_month_before_still_waits_for_its_feedback():
     seed_demo()
     case = _demo_case("feedback_overdue")
-    deadline = case.deadlines.get()
+    deadline = case.deadlines.get(kind=DeadlineKind.FEEDBACK)
     assert deadline.is_open
     assert deadline.due_at < timezone.now()
 

@@ -238,7 +238,7 @@ def test_it_refuses_to_close_naming_the_case_without_a_contact_person(item, coor
     assert item.meeting.status == MeetingStatus.PLANNED
     assert item.state == ItemState.DISCUSSED
     assert Case.objects.get(pk=item.case_id).status == CaseStatus.ON_AGENDA
-    assert not Deadline.objects.exists()
+    assert not Deadline.objects.filter(kind=DeadlineKind.FEEDBACK).exists()
     assert letters == []
 
 
@@ -305,7 +305,7 @@ def test_it_refuses_a_second_close(item, coordinator, member, letters):
     message = _refusal(lambda: meeting_close(meeting=item.meeting, actor=coordinator, now=AFTER))
 
     assert "already closed" in message
-    assert Deadline.objects.count() == 1
+    assert Deadline.objects.filter(kind=DeadlineKind.FEEDBACK).count() == 1
 
 
 def test_it_refuses_to_close_before_the_meeting_starts(meeting, coordinator):
@@ -354,7 +354,7 @@ def test_it_takes_a_discussed_case_off_an_open_meeting_when_consent_is_withdrawn
     # Then no feedback deadline is opened for a case the team may no longer work with
     item.refresh_from_db()
     assert item.state == ItemState.REMOVED
-    assert not Deadline.objects.exists()
+    assert not Deadline.objects.filter(kind=DeadlineKind.FEEDBACK).exists()
 
 
 # --- Addenda ----------------------------------------------------------------------------------------

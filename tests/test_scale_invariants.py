@@ -14,7 +14,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from cases.deadlines import deadline_sweep
-from consent.services import consent_expiry_sweep
 from demo.seed import seed_demo
 from scale.invariants import INVARIANTS, violations
 
@@ -44,7 +43,6 @@ def services_data(django_db_setup, django_db_blocker):
     transaction rolled back at its end; each test runs in a savepoint inside it."""
     with django_db_blocker.unblock(), transaction.atomic():
         seed_demo()
-        consent_expiry_sweep(today=timezone.localdate())
         deadline_sweep(now=timezone.now())
         connection.check_constraints()
         yield

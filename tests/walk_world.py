@@ -24,10 +24,11 @@ from django.utils import timezone
 
 from access.models import AccessLogEntry
 from accounts.models import LoginSession, TwoFactorMethod, User
+from cases.deadlines import deadline_sweep
 from cases.models import Case, CaseNamedUser, CaseStatus, ProtectionLevel
 from cases.services import case_close
 from consent.models import Consent, Purpose
-from consent.services import consent_expiry_sweep, consent_record, consent_withdraw, default_valid_until
+from consent.services import consent_deadline_follow, consent_record, consent_withdraw, default_valid_until
 from meetings.models import (
     AgendaItem,
     AgreedAction,
@@ -302,7 +303,7 @@ def build_world() -> World:
     withdrawn = cases["withdrawn"]
     consent_withdraw(consent=withdrawn.consents[0], actor=users["initiator"], method="oral", today=today)
     _end_consents(cases["expired"], today)
-    consent_expiry_sweep(today=today)
+    deadline_sweep(now=timezone.now())
     _end_consents(cases["lapsing"], today)
     _end_consents(cases["lapsing_ready"], today)
     # The leaver leaves team A: named on a case and its contact person, yet without access now.
@@ -521,7 +522,10 @@ def _end_consents(world_case: CaseInWorld, today) -> None:
     Consent.objects.filter(case=world_case.case, purpose=Purpose.HLT).update(
         valid_from=today - timedelta(days=365), valid_until=yesterday
     )
+    until_before = Case.objects.get(pk=world_case.case.pk).consent_in_force_until
     Case.objects.filter(pk=world_case.case.pk).update(consent_in_force_until=yesterday)
+    # Its end-of-consent deadline follows, as it would have a year ago.
+    consent_deadline_follow(Case.objects.get(pk=world_case.case.pk), until_before=until_before)
 
 
 def _admin_objects(users, teams, cases, meetings) -> list[dict]:
