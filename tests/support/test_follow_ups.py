@@ -7,7 +7,7 @@ feedback, so support is being planned; its initiator's unit is one of the area's
 The reminder tests plan a follow-up with the family on Tuesday 9 March 2027 for Tuesday 16 March:
 the responsible person is reminded on Sunday 14 March at 07:00 and on the 16th at 07:00
 (Stockholm), and from midnight after the 16th it is overdue: they are told and the coordinator
-and the local process leaders are alerted, exactly as for the feedback (tests/test_deadlines.py).
+and the local process leaders are alerted, exactly as for the feedback (tests/cases/test_deadlines.py).
 """
 
 from datetime import date, datetime, timedelta

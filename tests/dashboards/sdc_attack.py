@@ -1,4 +1,4 @@
-"""The attacker of tests/test_dashboard_attack.py: what a user can work out from published figures.
+"""The attacker of tests/dashboards/test_dashboard_attack.py: what a user can work out from published figures.
 
 A *figure* is a published value (a number or "<5") over a set of the finest cells (team, month,
 category). The attacker knows the method and its table (dashboards.perturbation): a number v was a

@@ -1,13 +1,13 @@
 """The persona walk: every URL pattern, filled with the objects of every case, as every persona.
 
-The successor of tests/test_urls.py (which pins exact statuses on one case). The world
-(tests/walk_world.py) has two teams in two municipalities of one region, a case in every consent
+The successor of tests/portal/test_urls.py (which pins exact statuses on one case). The world
+(tests/portal/walk_world.py) has two teams in two municipalities of one region, a case in every consent
 state, a protected child and a protected guardian, the same child in both teams, and thirteen
-personas. Each persona asks for every path (tests/walk_paths.py), and for each response the walk
+personas. Each persona asks for every path (tests/portal/walk_paths.py), and for each response the walk
 asserts what an auditor would check:
 
 - no server error;
-- no child data where the documented rules forbid it (tests/walk_oracle.py reads them from
+- no child data where the documented rules forbid it (tests/portal/walk_oracle.py reads them from
   docs/security.md, never from access.policy): no case a persona may not know, nothing but the
   wind-up after a withdrawal or expiry, no protected details for users not named;
 - a surface the rules refuse is refused (404 when the persona may not know the object, 403 when
@@ -41,8 +41,8 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from access.models import AccessLogEntry, Outcome
-from tests import walk_oracle as rules
-from tests.walk_paths import (
+from tests.portal import walk_oracle as rules
+from tests.portal.walk_paths import (
     FEEDBACK_NAMES,
     POST_ONLY,
     PUBLIC,
@@ -54,7 +54,7 @@ from tests.walk_paths import (
     ours,
     routes,
 )
-from tests.walk_world import PERSONAS, SPECS, World, build_world
+from tests.portal.walk_world import PERSONAS, SPECS, World, build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,7 @@ DOCUMENT_MARK = b"%walk: the document's HTML, as WeasyPrint would print it\n"
 def _document_source(template_name: str, context: dict) -> bytes:
     """Stands in for `hlt.pdf.render_pdf` during the walk: the HTML WeasyPrint would print, which
     holds everything the PDF says (and its markup). WeasyPrint takes most of a second a document
-    and the walk asks for about a hundred; tests/test_consent_pdf.py and the other PDF tests read
+    and the walk asks for about a hundred; tests/consent/test_consent_pdf.py and the other PDF tests read
     real PDFs."""
     with translation.override("sv"):
         return DOCUMENT_MARK + render_to_string(template_name, context).encode()
@@ -239,7 +239,7 @@ def _access_problems(persona: str, entry: Entry, expected, response) -> list[str
         to_login = status == 302 and response["Location"].startswith("/konto/login/")
         return [f"answered {status} without a login"] if entry.name in ours() - PUBLIC and not to_login else []
     if not (entry.case or entry.meeting):
-        return []  # pages without a case or meeting name no child: tests/test_urls.py pins their statuses
+        return []  # pages without a case or meeting name no child: tests/portal/test_urls.py pins their statuses
     if expected.refused is not None and status != expected.refused:
         return [f"answered {status} where the rules refuse it ({expected.refused})"]
     # A letter exists only once the minutes are closed: 404 for an item not yet discussed.

@@ -8,7 +8,7 @@ users who could no longer log in). And `access` sits below every app that regist
 import ast
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SKIP_DIRS = {".venv", "tests", "migrations", "node_modules", "staticfiles", "var", ".git"}
 
 # Where a team's coordinators and members may be told apart by their role.

@@ -15,7 +15,7 @@ from hlt import workdays
 from meetings.models import MeetingSchedule
 from meetings.scheduling import meeting_day
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # Midsummer Eve, Christmas Eve and New Year's Eve 2026, kept closed although not public holidays.
 EVES_2026 = {date(2026, 6, 19), date(2026, 12, 24), date(2026, 12, 31)}
 PRINT_CLOSED = (

@@ -10,7 +10,7 @@ The attacker is each of three users: the regional process leader (every unit), a
 X's management group (X, A, B, C) and C's coordinator (C). For every unit they can open and every
 period the form allows around the data (each month, quarter and year, and the 12 full months), they
 download the page (HTML: the tables, the charts' bar texts and summaries), the CSV and the Excel
-workbook. The attacks played on the figures collected (tests/sdc_attack.py):
+workbook. The attacks played on the figures collected (tests/dashboards/sdc_attack.py):
 
 - level against level: a municipality or area minus its other teams, a region minus its other
   municipality and teams;
@@ -48,8 +48,9 @@ from dashboards.periods import Period, add_months
 from dashboards.perturbation import Cell
 from dashboards.services import summary_refresh
 from teams.models import Role
-from tests import sdc_attack
 from tests.dashboard_helpers import STOCKHOLM
+from tests.dashboards import sdc_attack
+from tests.dashboards.sdc_collect import REASONS, collect
 from tests.factories import (
     AreaFactory,
     CaseFactory,
@@ -61,7 +62,6 @@ from tests.factories import (
     ScopeFactory,
     TeamFactory,
 )
-from tests.sdc_collect import REASONS, collect
 
 NOW = datetime.datetime(2026, 11, 20, 12, 0, tzinfo=STOCKHOLM)
 MONTHS = [add_months(datetime.date(2025, 12, 1), index) for index in range(12)]  # December 2025 - November 2026

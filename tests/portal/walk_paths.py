@@ -1,4 +1,4 @@
-"""The paths of the persona walk (tests/test_persona_walk.py): every URL pattern the project
+"""The paths of the persona walk (tests/portal/test_persona_walk.py): every URL pattern the project
 resolves, filled with the objects of every case of the walk's world, other cases' parts mixed in,
 and the bodies its second walk posts to every form.
 """
@@ -9,8 +9,8 @@ from functools import cache
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from meetings.models import InterventionType
-from tests.test_third_party_urls import _paths as third_party_paths
-from tests.walk_world import World
+from tests.portal.test_third_party_urls import _paths as third_party_paths
+from tests.portal.walk_world import World
 
 # Views that answer only POST: the walk GETs them (405) and posts them with an empty body.
 POST_ONLY = {"session_keepalive", "cases:unname", "meetings:agenda_lock", "meetings:item_reorder"}

@@ -11,7 +11,7 @@ from allauth.socialaccount.models import SocialAccount
 from allauth.usersessions.models import UserSession
 from django.test import Client
 
-from tests.test_auth import MFA, SETUP, password_step, totp_code
+from tests.accounts.test_auth import MFA, SETUP, password_step, totp_code
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 """The cell key method's table and rules (dashboards.perturbation), as a reader of the figures or an
 attacker who knows the table would check them. The attack suite plays the whole system
-(tests/test_dashboard_attack.py); these pin the table itself.
+(tests/dashboards/test_dashboard_attack.py); these pin the table itself.
 """
 
 import random

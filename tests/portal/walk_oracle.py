@@ -33,8 +33,8 @@ The rules, as the documentation states them:
 from dataclasses import dataclass
 
 from teams.models import Role
-from tests.walk_paths import FEEDBACK_NAMES, ITEM_MANAGE, ITEM_NAMES, LISTS, MEETING_MANAGE, Entry
-from tests.walk_world import EXPIRED, IN_FORCE, LAPSING, TEAM_A, TEAM_B, WITHDRAWN, CaseInWorld, World
+from tests.portal.walk_paths import FEEDBACK_NAMES, ITEM_MANAGE, ITEM_NAMES, LISTS, MEETING_MANAGE, Entry
+from tests.portal.walk_world import EXPIRED, IN_FORCE, LAPSING, TEAM_A, TEAM_B, WITHDRAWN, CaseInWorld, World
 
 TEAMS = {"A": TEAM_A, "B": TEAM_B}
 # Surfaces of a case that winding up needs (the rest is refused after a withdrawal or expiry).

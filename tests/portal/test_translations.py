@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-CATALOGUE = Path(__file__).resolve().parent.parent / "locale" / "sv" / "LC_MESSAGES"
+CATALOGUE = Path(__file__).resolve().parents[2] / "locale" / "sv" / "LC_MESSAGES"
 
 
 def _entries():

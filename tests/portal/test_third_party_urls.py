@@ -36,8 +36,8 @@ from teams.models import (
     Team,
     Unit,
 )
+from tests.accounts.test_auth import MFA, password_step, totp_code
 from tests.factories import ManagementFactory, MeetingFactory, ScheduleFactory, ScopeFactory
-from tests.test_auth import MFA, password_step, totp_code
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from cases.selectors import EVENT_LABELS
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 APPS = ["cases", "consent", "meetings", "support", "sip"]
 
 

@@ -506,7 +506,7 @@ def test_it_loads_the_case_page_with_its_plan_in_constant_queries(
         intervention = an_intervention(case, member, responsible_person=person)
         a_follow_up(case, person, intervention=intervention)
     _login(client, member)
-    # As tests/test_case_views.py pins the case page, less the consents' parties (this case's consent
+    # As tests/cases/test_case_views.py pins the case page, less the consents' parties (this case's consent
     # date is set directly, so there are no consent rows to prefetch parties for) and the SIP's
     # principals and participants (it has none): the plan's four queries whatever its size
     with django_assert_num_queries(20):

@@ -1,4 +1,4 @@
-"""The world the persona walk (tests/test_persona_walk.py) walks through, built once per module.
+"""The world the persona walk (tests/portal/test_persona_walk.py) walks through, built once per module.
 
 Two teams in two municipalities of one region. Team A (HLT Ålidhem, Umeå) has a case in every
 consent state; team B (HLT Åsele) has the same child's second case and one of its own. Every case
@@ -244,7 +244,7 @@ class World:
     contact_of: dict  # item id -> persona who is its contact person
     feed_token: str
     admin_objects: list  # dicts {model: object} for the admin walk
-    entries: list = field(default_factory=list)  # the walk's paths (tests/walk_paths.py)
+    entries: list = field(default_factory=list)  # the walk's paths (tests/portal/walk_paths.py)
 
 
 def identity_forms(number: str) -> list[str]:

@@ -10,7 +10,7 @@ import pytest
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXPECTED = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],

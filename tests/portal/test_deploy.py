@@ -15,7 +15,7 @@ from django.conf import settings
 
 from hlt.celery import app
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 APP_SERVICES = ["migrate", "web", "worker", "beat"]
 

@@ -4,7 +4,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_shows_a_swedish_error_page_without_details_on_a_server_error(client, member, settings):
-    settings.ROOT_URLCONF = "tests.urls_failing"
+    settings.ROOT_URLCONF = "tests.portal.urls_failing"
     client.raise_request_exception = False
     client.force_login(member)
 

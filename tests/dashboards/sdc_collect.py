@@ -1,4 +1,4 @@
-"""Collecting every figure a user can reach on the dashboards, as tests/test_dashboard_attack.py's
+"""Collecting every figure a user can reach on the dashboards, as tests/dashboards/test_dashboard_attack.py's
 attacker does: the HTML tables, the charts' bar texts and widths, the CSV and the Excel workbook of
 every unit and period, each figure named (unit, period, measure, category).
 """
@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from cases.models import ClosureReason
 from dashboards.expressions import AGE_BANDS
 from dashboards.periods import Period
-from tests.test_dashboard_views import page_tables, url
+from tests.dashboards.test_dashboard_views import page_tables, url
 
 REASONS = [ClosureReason.NEEDS_MET, ClosureReason.MOVED]
 
