@@ -21,13 +21,8 @@ app.conf.beat_schedule = {
         "task": "accounts.tasks.clear_expired_sessions_task",
         "schedule": crontab(minute=17, hour=3),
     },
-    # Reminds before a case's consent ends and marks it expired after; idempotent, so hourly
-    # runs only make sure a day's changes are picked up early in the day.
-    "consent-expiry-sweep": {
-        "task": "consent.tasks.consent_expiry_sweep_task",
-        "schedule": crontab(minute=5),
-    },
-    # Reminders and escalations of the one-week feedback (and later follow-ups). The deadlines
+    # Every kind of deadline (cases.deadline_kinds): reminders and escalations of the one-week
+    # feedback and of follow-ups, and the reminder and expiry at the end of consent. The deadlines
     # are database columns; this only sweeps them, so a run lost with the broker is made up next time.
     "deadline-sweep": {
         "task": "cases.tasks.deadline_sweep_task",

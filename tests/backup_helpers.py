@@ -1,4 +1,4 @@
-"""What tests/test_backup_restore.py runs inside the portal, in a `manage.py shell` of its own pointed at
+"""What tests/portal/test_backup_restore.py runs inside the portal, in a `manage.py shell` of its own pointed at
 the scratch database: a case seeded through the pages, and the same case served after the restore.
 
 Each function prints one JSON line for the test to read. The pages are driven with Django's test client
