@@ -1,6 +1,6 @@
 # HLT Samverkan: two commands do all set-up.
 #   make run   – the portal with demo data on embedded defaults (SQLite, filesystem broker)
-#   make test  – the import contracts, then the whole suite on PostgreSQL and Redis
+#   make test  – the import contracts and types, then the whole suite on PostgreSQL and Redis
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -70,9 +70,11 @@ system-deps: pdf-deps
 check-services: $(VENV)/.dev
 	@DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python scripts/check_services.py
 
-# The import direction (pyproject.toml, [tool.importlinter]) is checked first: it takes seconds.
+# The import direction (pyproject.toml, [tool.importlinter]) and the types of the services and selectors
+# ([tool.mypy]) are checked first: they take seconds (mypy about ten without its cache).
 test: $(VENV)/.dev system-deps check-services
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest
 
 # The dashboards on a national-scale dataset (issue 6): not part of `make test`, it takes minutes.
@@ -82,8 +84,6 @@ bench: $(VENV)/.dev
 	$(BENCH_ENV) $(BIN)/python manage.py generate_scale_data $(if $(FORCE),--force,--unless-generated)
 	$(BENCH_ENV) $(BIN)/python manage.py bench_dashboards
 
-# mypy (pyproject.toml, [tool.mypy]: the services and selectors) takes about ten seconds, and longer without
-# its cache, so it runs here and in pre-commit, not in `make test`.
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
