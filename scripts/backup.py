@@ -91,6 +91,9 @@ def _private_dir(value: str | None) -> Path:
 
 def backup(*, database_url: str, private_dir: Path, to: Path, now: datetime.datetime | None = None) -> Path:
     """Write one backup folder under `to` and return it."""
+    if not private_dir.is_dir():
+        # Most likely a wrong HLT_PRIVATE_DIR: a backup without the signed forms would look complete.
+        raise BackupError(f"{private_dir} is not a folder: point HLT_PRIVATE_DIR at the private files.")
     now = now or datetime.datetime.now(datetime.UTC)
     folder = to / f"hlt-backup-{now:%Y%m%dT%H%M%SZ}"
     folder.mkdir(parents=True, mode=0o700)
@@ -99,8 +102,7 @@ def backup(*, database_url: str, private_dir: Path, to: Path, now: datetime.date
     _run(["pg_dump", "--format=custom", f"--file={folder / DUMP}", f"--dbname={uri}"], env)
     server = _psql(uri, env, "SHOW server_version")
     with tarfile.open(folder / FILES, "w") as archive:
-        if private_dir.is_dir():
-            archive.add(private_dir, arcname=".")
+        archive.add(private_dir, arcname=".")
     files = {
         name: {"bytes": (folder / name).stat().st_size, "sha256": _sha256(folder / name)} for name in [DUMP, FILES]
     }

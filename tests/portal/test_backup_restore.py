@@ -153,9 +153,10 @@ def _fake_backup(folder: Path) -> Path:
     return folder
 
 
-def _restore_refused(env: dict, folder: Path) -> str:
+def _script_refuses(env: dict, *arguments: str) -> str:
+    """What scripts/backup.py says when it refuses (exit status 1)."""
     done = subprocess.run(
-        [sys.executable, str(SCRIPT), "restore", str(folder)], env=env, capture_output=True, text=True, check=False
+        [sys.executable, str(SCRIPT), *arguments], env=env, capture_output=True, text=True, check=False
     )
     assert done.returncode == 1
     return done.stderr
@@ -166,7 +167,7 @@ def test_it_refuses_to_restore_into_a_database_that_is_not_empty(scratch, tmp_pa
     with psycopg.connect(scratch["env"]["MIGRATION_DATABASE_URL"], autocommit=True) as owner:
         owner.execute("CREATE TABLE something_already_here (id int)")
 
-    assert "The database is not empty" in _restore_refused(scratch["env"], folder)
+    assert "The database is not empty" in _script_refuses(scratch["env"], "restore", str(folder))
     assert not scratch["private"].exists()
 
 
@@ -174,4 +175,10 @@ def test_it_refuses_to_restore_a_damaged_backup(scratch, tmp_path):
     folder = _fake_backup(tmp_path / "hlt-backup-20261203T140000Z")
     (folder / "database.dump").write_bytes(b"not a real dum")
 
-    assert "database.dump does not match the manifest" in _restore_refused(scratch["env"], folder)
+    assert "database.dump does not match the manifest" in _script_refuses(scratch["env"], "restore", str(folder))
+
+
+def test_it_refuses_to_back_up_without_the_private_files_folder(scratch):
+    # A wrong HLT_PRIVATE_DIR would otherwise give a backup that looks complete without a single signed form
+    assert "is not a folder" in _script_refuses(scratch["env"], "backup", "--to", str(scratch["backups"]))
+    assert not scratch["backups"].exists()
