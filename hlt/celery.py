@@ -9,6 +9,7 @@ from pathlib import Path
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import before_task_publish
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hlt.settings")
 
@@ -17,6 +18,13 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
+    # Readiness (hlt/health.py) sees beat alive when it sends this and a worker alive when one runs it.
+    # A heartbeat older than a minute says nothing a newer one does not: it expires unread.
+    "health-heartbeat": {
+        "task": "hlt.tasks.heartbeat_task",
+        "schedule": crontab(),
+        "options": {"expires": 60},
+    },
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions_task",
         "schedule": crontab(minute=17, hour=3),
@@ -74,3 +82,12 @@ def _make_broker_folders(sender, **kwargs):
         folder = (sender.conf.broker_transport_options or {}).get(key)
         if folder:
             Path(folder).mkdir(parents=True, exist_ok=True)
+
+
+@before_task_publish.connect
+def _beat_heartbeat(sender=None, **kwargs):
+    # Runs in the process that sends the task: beat, the only sender of the heartbeat.
+    from hlt.heartbeat import HEARTBEAT_TASK, heartbeat_record
+
+    if sender == HEARTBEAT_TASK:
+        heartbeat_record("beat")

@@ -388,6 +388,14 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
+# --- Health (hlt/health.py) -----------------------------------------------------------------
+# A caller sending this in the X-Health-Token header sees each readiness check; others only the status.
+HLT_HEALTH_TOKEN = env_secret("HLT_HEALTH_TOKEN")
+# Readiness fails when beat has not sent, or no worker has run, the minute heartbeat for this long.
+HLT_HEARTBEAT_MAX_AGE_SECONDS = env_int("HLT_HEARTBEAT_MAX_AGE_SECONDS", 300)
+# Load balancers probe over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
+
 # --- Logging --------------------------------------------------------------------------------
 # Log lines carry ids and codes, never names or identity numbers.
 LOGGING = {
