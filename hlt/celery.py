@@ -9,13 +9,19 @@ from pathlib import Path
 
 from celery import Celery
 from celery.schedules import crontab
-from celery.signals import before_task_publish
+from celery.signals import before_task_publish, task_postrun, task_prerun
+
+from hlt.heartbeat import HEARTBEAT_TASK, heartbeat_record
+from hlt.logs import task_finished, task_started
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hlt.settings")
 
 app = Celery("hlt")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# One log line per task run (hlt/logs.py).
+task_prerun.connect(task_started)
+task_postrun.connect(task_finished)
 
 app.conf.beat_schedule = {
     # Readiness (hlt/health.py) sees beat alive when it sends this and a worker alive when one runs it.
@@ -87,7 +93,5 @@ def _make_broker_folders(sender, **kwargs):
 @before_task_publish.connect
 def _beat_heartbeat(sender=None, **kwargs):
     # Runs in the process that sends the task: beat, the only sender of the heartbeat.
-    from hlt.heartbeat import HEARTBEAT_TASK, heartbeat_record
-
     if sender == HEARTBEAT_TASK:
         heartbeat_record("beat")

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from hlt.content_policy import content_security_policy, origin_of
 from hlt.env import env_bool, env_int, env_list, env_secret, env_str
+from hlt.error_reporting import error_reporting_init
+from hlt.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("HLT_VAR_DIR", str(BASE_DIR / "var")))
@@ -90,6 +92,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "hlt.middleware.RequestIdMiddleware",
+    "hlt.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -396,19 +399,14 @@ HLT_HEARTBEAT_MAX_AGE_SECONDS = env_int("HLT_HEARTBEAT_MAX_AGE_SECONDS", 300)
 # Load balancers probe over plain HTTP inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^health/"]
 
-# --- Logging --------------------------------------------------------------------------------
-# Log lines carry ids and codes, never names or identity numbers.
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.security.DisallowedHost": {"level": "ERROR"},
-        # WeasyPrint and fontTools report every layout step at INFO.
-        "weasyprint": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-    },
-}
+# --- Logging and error reporting (hlt/logs.py, hlt/error_reporting.py) ---------------------
+# One JSON object a line (json, the default outside demo mode) or plain text; lines carry ids, never personal data.
+HLT_LOG_FORMAT = env_str("HLT_LOG_FORMAT", "text" if HLT_DEMO else "json")
+if HLT_LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("HLT_LOG_FORMAT must be json or text.")
+LOGGING = logging_config(HLT_LOG_FORMAT, env_str("LOG_LEVEL", "INFO"))
+# A self-hosted Sentry-compatible server; unset, nothing is sent. Events are scrubbed of personal data.
+SENTRY_DSN = env_secret("SENTRY_DSN")
+if SENTRY_DSN:
+    error_reporting_init(SENTRY_DSN, environment=env_str("SENTRY_ENVIRONMENT", "production"))
 ADMINS = []
