@@ -15,6 +15,7 @@ from django.utils.functional import empty
 
 # The attributes every LogRecord has; anything else on a record came as `extra` and is logged.
 _RECORD_FIELDS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+_PLAIN = (str, int, float, bool, type(None))
 request_logger = logging.getLogger("hlt.request")
 task_logger = logging.getLogger("hlt.task")
 
@@ -27,12 +28,20 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        line.update({key: value for key, value in vars(record).items() if key not in _RECORD_FIELDS})
+        # Plain values only: an object's text may hold more than its id (Django's `request` extra
+        # prints the full URL, query string and all).
+        line.update(
+            {
+                key: value
+                for key, value in vars(record).items()
+                if key not in _RECORD_FIELDS and isinstance(value, _PLAIN)
+            }
+        )
         if record.exc_info and record.exc_info[0] is not None:
             kind, _, trace = record.exc_info
             line["exc_type"] = f"{kind.__module__}.{kind.__qualname__}"
             line["stack"] = [f"{frame.filename}:{frame.lineno} {frame.name}" for frame in traceback.extract_tb(trace)]
-        return json.dumps(line, default=str, ensure_ascii=False)
+        return json.dumps(line, ensure_ascii=False)
 
 
 def logging_config(log_format: str, level: str) -> dict:
