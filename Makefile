@@ -1,6 +1,6 @@
 # HLT Samverkan: two commands do all set-up.
 #   make run   – the portal with demo data on embedded defaults (SQLite, filesystem broker)
-#   make test  – the whole suite on PostgreSQL and Redis
+#   make test  – the import contracts, then the whole suite on PostgreSQL and Redis
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -70,7 +70,9 @@ system-deps: pdf-deps
 check-services: $(VENV)/.dev
 	@DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python scripts/check_services.py
 
+# The import direction (pyproject.toml, [tool.importlinter]) is checked first: it takes seconds.
 test: $(VENV)/.dev system-deps check-services
+	$(BIN)/lint-imports
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest
 
 # The dashboards on a national-scale dataset (issue 6): not part of `make test`, it takes minutes.
@@ -83,6 +85,7 @@ bench: $(VENV)/.dev
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .

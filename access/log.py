@@ -6,6 +6,11 @@ from access.models import AccessLogEntry, LogAction, Outcome
 from hlt.middleware import client_ip
 
 
+def form_log_action(request) -> LogAction:
+    """What a form page's read is logged as: showing the form is a view, posting it an update."""
+    return LogAction.UPDATE if request.method == "POST" else LogAction.VIEW
+
+
 def object_type_of(model_or_obj) -> str:
     return model_or_obj._meta.label_lower
 

@@ -1,8 +1,9 @@
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from hlt.fields import user_field
 
 
 class AppendOnlyError(Exception):
@@ -42,14 +43,7 @@ class AccessLogEntry(models.Model):
     """
 
     occurred_at = models.DateTimeField(_("time (UTC)"), default=timezone.now, editable=False)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.DO_NOTHING,
-        null=True,
-        db_constraint=False,
-        related_name="+",
-        verbose_name=_("user"),
-    )
+    user = user_field(_("user"), on_delete=models.DO_NOTHING, null=True, db_constraint=False)
     team = models.ForeignKey(
         "teams.Team", models.DO_NOTHING, null=True, db_constraint=False, related_name="+", verbose_name=_("team")
     )

@@ -14,7 +14,6 @@ from django.utils.translation import ngettext
 
 from accounts.models import LoginSession, TwoFactorMethod, User
 from accounts.services import user_invite
-from teams.models import ManagementGroupMembership, ProcessLeaderScope, TeamMembership
 
 
 class UserCreationForm(forms.ModelForm):
@@ -54,24 +53,6 @@ class TranslatedPermissionsMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class MembershipInline(admin.TabularInline):
-    model = TeamMembership
-    extra = 0
-    autocomplete_fields = ["team", "home_unit"]
-
-
-class ScopeInline(admin.TabularInline):
-    model = ProcessLeaderScope
-    extra = 0
-    autocomplete_fields = ["municipality", "area"]
-
-
-class ManagementInline(admin.TabularInline):
-    model = ManagementGroupMembership
-    extra = 0
-    autocomplete_fields = ["area"]
-
-
 @admin.register(User)
 class UserAdmin(TranslatedPermissionsMixin, DjangoUserAdmin):
     add_form = UserCreationForm
@@ -86,7 +67,7 @@ class UserAdmin(TranslatedPermissionsMixin, DjangoUserAdmin):
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "full_name", "phone", "is_staff"]})]
-    inlines = [MembershipInline, ScopeInline, ManagementInline]
+    # teams.admin adds the user's memberships and scopes: accounts sits below teams and knows nothing of them.
     actions = ["send_invitation"]
 
     def get_inlines(self, request, obj):

@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.core.management import call_command
 
-from accounts.services import invitation_send
+from accounts.invitations import invitation_send
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=8)

@@ -6,20 +6,15 @@ from django.utils.translation import gettext_lazy as _
 from cases.identity import IdentityType, parse_national_id, parse_reserve_number
 from cases.models import FAMILY_COMMENT_MAX, SHORT_TEXT, CaseStatus, ClosureReason, Language, ProtectionLevel
 from cases.selectors import teams_of, units_of_teams
-from hlt.forms import DateInput
+from hlt.forms import DateInput, text_field
 from teams.models import UnitKind
 
 RECORDS_HELP = _("Keep it short. Documentation belongs in each organisation's own records.")
 
 
-def short_text(label, *, required=False, help_text=RECORDS_HELP) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=SHORT_TEXT,
-        help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+def short_text(label, *, required=False, help_text=RECORDS_HELP, max_length=SHORT_TEXT, rows=3) -> forms.CharField:
+    """A few lines of free text, with the reminder that records belong in each organisation's own system."""
+    return text_field(label, max_length=max_length, required=required, help_text=help_text, rows=rows)
 
 
 class IdentitySearchForm(forms.Form):

@@ -4,7 +4,6 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +12,7 @@ from access import policy
 from accounts.models import User
 from cases.identity import parse_national_id
 from cases.models import Adult, Case, CaseEvent, CaseStatus
-from consent.models import Consent, ConsentException
+from cases.panels import panel_prefetches
 from teams.models import Team, TeamMembership, Unit
 
 SORTS = {
@@ -119,30 +118,16 @@ def units_of_teams(user, *, kinds=None) -> QuerySet[Unit]:
 
 
 def case_for_page() -> QuerySet[Case]:
-    """What the case page shows in one go: child, adults, consents with parties, exceptions,
-    timeline, named users, agenda items. The policy picks the case."""
+    """What the case page shows in one go: child, adults, timeline, named users, and what the
+    page's panels asked for (cases.panels: consents, exceptions, agenda items). The policy picks
+    the case."""
     return Case.objects.select_related(
         "child", "school_unit", "health_centre", "team__area", "initiator", "initiator_unit"
     ).prefetch_related(
         Prefetch("adults", queryset=Adult.objects.order_by("-is_guardian", "last_name", "first_name", "pk")),
-        Prefetch(
-            "consents",
-            queryset=Consent.objects.select_related("adult", "recorded_by", "withdrawal_recorded_by").prefetch_related(
-                "parties"
-            ),
-        ),
-        Prefetch("consent_exceptions", queryset=ConsentException.objects.select_related("adult", "approved_by")),
         Prefetch("events", queryset=CaseEvent.objects.order_by("-occurred_at", "-pk")),
         "named__user",
-        # The meetings the case is on or was discussed at, with contact person and deadline. Looked
-        # up by name: meetings depends on cases, not the other way round.
-        Prefetch(
-            "agenda_items",
-            queryset=apps.get_model("meetings", "AgendaItem")
-            .objects.exclude(state="removed")
-            .select_related("meeting", "contact_person", "deadline")
-            .order_by("-meeting__starts_at", "-pk"),
-        ),
+        *panel_prefetches(),
     )
 
 

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -26,8 +27,9 @@ from cases.forms import (
 )
 from cases.identity import Identity, IdentityType, parse_national_id
 from cases.models import Case
+from cases.pages import case_for_form
+from cases.panels import panels_for_page
 from cases.selectors import (
-    carry_over_sources,
     case_for_page,
     case_list,
     case_plain,
@@ -47,11 +49,8 @@ from cases.services import (
     child_find,
     child_update,
 )
-from consent.selectors import consent_state
 from hlt.forms import add_service_errors
-from hlt.views import form_page
-from sip.selectors import sip_for_case
-from support.selectors import plan_for_case
+from hlt.pages import form_flow, form_saved
 
 PAGE_SIZE = 25
 SESSION_KEY = "new_case_identity"
@@ -198,23 +197,20 @@ def _is_child_error(error: ValidationError) -> bool:
     return hasattr(error, "error_dict") and "birth_date" in error.error_dict
 
 
+# What the case page asks the policy once for its own sections and its panels (cases.panels).
+PAGE_ACTIONS = [policy.VIEW, policy.VIEW_PROTECTED, policy.COORDINATE, policy.CLOSE, policy.EDIT, policy.RECORD_CONSENT]
+
+
 @login_required
 def case_detail(request, case_id):
-    """The case: child, adults, consent and why it is or is not in force, and the timeline. After a
+    """The case: child, adults, consent and why it is or is not in force, the plan, the SIP, the
+    meetings and the timeline; the apps that own them register their panels (cases.panels). After a
     withdrawal or expiry, only what winding the case up needs (the policy's `WIND_UP_ACTIONS`)."""
     case = policy.get_for_user(request, case_for_page(), case_id, action=policy.VIEW_STATUS)
     today = timezone.localdate()
-    actions = policy.permitted_actions(
-        request.user,
-        case,
-        [policy.VIEW, policy.VIEW_PROTECTED, policy.COORDINATE, policy.CLOSE, policy.EDIT, policy.RECORD_CONSENT],
-    )
+    actions = policy.permitted_actions(request.user, case, PAGE_ACTIONS)
     context = _detail_context(case, actions, today)
-    if context["full"]:
-        # The one visible plan: who does what and by when (interventions, follow-ups, deadlines, the SIP).
-        context["plan"] = plan_for_case(case)
-        context["sip"] = sip_for_case(case)
-        context["carry_over_sources"] = carry_over_sources(request.user, case) if context["can_edit"] else []
+    context.update(panels_for_page(user=request.user, case=case, actions=actions, today=today, page=context))
     return render(request, "cases/case_detail.html", context)
 
 
@@ -230,10 +226,6 @@ def _detail_context(case: Case, actions: set[str], today: date) -> dict:
         "child": case.child,
         "adults": adults,
         "full": full,
-        "can_record_consent": policy.RECORD_CONSENT in actions and case.is_open,
-        "state": consent_state(case, today=today),
-        "consents": sorted(case.consents.all(), key=lambda c: (c.recorded_at, c.pk), reverse=True),
-        "exceptions": list(case.consent_exceptions.all()),
         "timeline": timeline(case, people=people_named_in(case), adults=adults),
         "child_details_hidden": case.has_protected_person and not may_see_protected,
         "can_edit": policy.EDIT in actions and case.is_open,
@@ -248,48 +240,32 @@ def _detail_context(case: Case, actions: set[str], today: date) -> dict:
 def child_edit(request, case_id):
     """Correct the child's details. When anyone of the case has protected identity, the child's
     school and health centre are shown only to users named on the case, so only they may edit them."""
-    log_action = LogAction.UPDATE if request.method == "POST" else LogAction.VIEW
-    case = policy.get_for_user(request, case_plain(), case_id, action=policy.EDIT_CHILD, log_action=log_action)
+    case = case_for_form(request, case_id, action=policy.EDIT_CHILD)
     child = case.child
     initial = {name: getattr(child if name in IDENTITY_FIELDS else case, name) for name in CHILD_FIELDS}
-    form = ChildForm(request.POST or None, initial=initial, user=request.user, identity_type=None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            child_update(case=case, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The changes are saved."))
-            return redirect("cases:detail", case.pk)
-    return form_page(request, case=case, form=form, title=_("Change the child's details"), submit=_("Save"))
+    return form_flow(
+        request,
+        ChildForm(request.POST or None, initial=initial, user=request.user, identity_type=None),
+        save=lambda data: child_update(case=case, actor=request.user, **data),
+        success=_("The changes are saved."),
+        redirect_to=reverse("cases:detail", args=[case.pk]),
+        case=case,
+        title=_("Change the child's details"),
+        submit=_("Save"),
+    )
 
 
 @login_required
 def case_close_view(request, case_id):
     """Close the case with a reason (the initiator or the team's coordinator)."""
-    log_action = LogAction.UPDATE if request.method == "POST" else LogAction.VIEW
-    case = policy.get_for_user(request, case_plain(), case_id, action=policy.CLOSE, log_action=log_action)
-    form = CaseCloseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            case_close(
-                case=case,
-                actor=request.user,
-                reason=form.cleaned_data["reason"],
-                note=form.cleaned_data["note"],
-                family_experience=form.cleaned_data["family_experience"],
-                family_experience_comment=form.cleaned_data["family_experience_comment"],
-                today=timezone.localdate(),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The case is closed."))
-            return redirect("cases:detail", case.pk)
-    return form_page(
+    case = case_for_form(request, case_id, action=policy.CLOSE)
+    return form_flow(
         request,
+        CaseCloseForm(request.POST or None),
+        save=lambda data: case_close(case=case, actor=request.user, today=timezone.localdate(), **data),
+        success=_("The case is closed."),
+        redirect_to=reverse("cases:detail", args=[case.pk]),
         case=case,
-        form=form,
         title=_("Close the case"),
         intro=_(
             "A closed case is kept, not deleted; the team no longer works with it. Feedback and follow-ups still "
@@ -303,22 +279,21 @@ def case_close_view(request, case_id):
 @login_required
 def case_named_users(request, case_id):
     """Who is named on the case: they alone see a protected child's or adult's details."""
-    log_action = LogAction.UPDATE if request.method == "POST" else LogAction.VIEW
-    case = policy.get_for_user(request, case_plain(), case_id, action=policy.COORDINATE, log_action=log_action)
+    case = case_for_form(request, case_id, action=policy.COORDINATE)
     named = {n.user_id: n for n in case.named.select_related("user", "added_by")}
     members = team_members(case)
     form = NameUserForm(
         request.POST or None,
         members=get_user_model().objects.filter(pk__in=members.values("user")).exclude(pk__in=named),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            case_name_user(case=case, actor=request.user, user=form.cleaned_data["user"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The user is named on the case."))
-            return redirect("cases:named", case.pk)
+    if saved := form_saved(
+        request,
+        form,
+        save=lambda data: case_name_user(case=case, actor=request.user, user=data["user"]),
+        success=_("The user is named on the case."),
+        redirect_to=reverse("cases:named", args=[case.pk]),
+    ):
+        return saved
     return render(request, "cases/case_named.html", {"case": case, "named": named.values(), "form": form})
 
 

@@ -7,3 +7,8 @@ class ConsentConfig(AppConfig):
 
     name = "consent"
     verbose_name = _("Consent")
+
+    def ready(self):
+        from consent.panels import register_case_panels
+
+        register_case_panels()

@@ -7,12 +7,12 @@ from that moment; nothing recorded is deleted.
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import SHORT_TEXT, Adult, Case
+from hlt.fields import user_field
 from hlt.storage import private_storage
 from teams.models import Unit
 
@@ -79,23 +79,14 @@ class Consent(models.Model):
     )
     document = models.FileField(_("signed form"), storage=private_storage, upload_to=document_path, blank=True)
     document_type = models.CharField(_("document type"), max_length=40, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("recorded by")
-    )
+    recorded_by = user_field(_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     withdrawal_method = models.CharField(
         _("withdrawn how"), max_length=10, choices=WithdrawalMethod.choices, blank=True
     )
     withdrawal_note = models.CharField(_("note on the withdrawal"), max_length=SHORT_TEXT, blank=True)
-    withdrawal_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("withdrawal recorded by"),
-    )
+    withdrawal_recorded_by = user_field(_("withdrawal recorded by"), optional=True)
     expired_at = models.DateTimeField(_("marked expired"), null=True, blank=True)
 
     class Meta:
@@ -153,9 +144,7 @@ class ConsentException(models.Model):
     case = models.ForeignKey(Case, models.PROTECT, related_name="consent_exceptions", verbose_name=_("HLT case"))
     purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices, default=Purpose.HLT)
     adult = models.ForeignKey(Adult, models.PROTECT, related_name="+", verbose_name=_("guardian"))
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("approved by")
-    )
+    approved_by = user_field(_("approved by"))
     reason = models.CharField(_("reason"), max_length=SHORT_TEXT)
     created_at = models.DateTimeField(_("approved"), auto_now_add=True)
 

@@ -5,12 +5,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access import policy
+from access.log import form_log_action
 from access.models import LogAction
 from cases.models import Case
+from cases.pages import case_for_form
 from cases.selectors import case_for_page, case_plain
 from consent.carry_over import case_carry_over
 from consent.forms import AdultForm, ConsentForm, ExceptionForm, WithdrawForm
@@ -25,36 +28,25 @@ from consent.services import (
     consent_record,
     consent_withdraw,
 )
-from hlt.forms import ConfirmForm, add_service_errors
-from hlt.views import form_page
+from hlt.forms import ConfirmForm
+from hlt.pages import form_flow, form_page
 
 
-def _log_action(request) -> LogAction:
-    return LogAction.UPDATE if request.method == "POST" else LogAction.VIEW
-
-
-def _case(request, case_id, *, action=policy.EDIT) -> Case:
-    """The case for a form page: showing the form is logged as a view, posting it as an update."""
-    return policy.get_for_user(request, case_plain(), case_id, action=action, log_action=_log_action(request))
+def _case_url(case: Case) -> str:
+    return reverse("cases:detail", args=[case.pk])
 
 
 @login_required
 def adult_new(request, case_id):
     """Register a guardian or another adult of the child."""
-    case = _case(request, case_id)
-    form = AdultForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            adult_add(case=case, actor=request.user, today=timezone.localdate(), **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The adult is registered."))
-            return redirect("cases:detail", case.pk)
-    return form_page(
+    case = case_for_form(request, case_id)
+    return form_flow(
         request,
+        AdultForm(request.POST or None),
+        save=lambda data: adult_add(case=case, actor=request.user, today=timezone.localdate(), **data),
+        success=_("The adult is registered."),
+        redirect_to=_case_url(case),
         case=case,
-        form=form,
         title=_("Register a guardian or another adult"),
         intro=_("Only legal guardians give consent. A parent without custody can be registered but has no say."),
         submit=_("Save"),
@@ -64,27 +56,18 @@ def adult_new(request, case_id):
 @login_required
 def adult_edit(request, case_id, adult_id: int):
     """Change what is registered about an adult (a change of custody changes who must consent)."""
-    case = _case(request, case_id)
-    adult = policy.get_part(request, case.adults.all(), adult_id, log_action=_log_action(request))
+    case = case_for_form(request, case_id)
+    adult = policy.get_part(request, case.adults.all(), adult_id, log_action=form_log_action(request))
     # A protected person's details are neither shown nor changed by users not named on the case:
     # the form leaves them out, so they cannot be read from it or posted over (protection included).
     may_see_protected = policy.VIEW_PROTECTED in policy.permitted_actions(request.user, case, [policy.VIEW_PROTECTED])
     hidden = adult_protected_fields(case, adult, may_see_protected=may_see_protected)
     form = AdultForm(request.POST or None, instance=adult, hidden_fields=hidden)
-    if request.method == "POST" and form.is_valid():
-        try:
-            adult_update(
-                case=case,
-                adult=adult,
-                actor=request.user,
-                today=timezone.localdate(),
-                **{name: form.cleaned_data[name] for name in ADULT_FIELDS if name in form.fields},
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The changes are saved."))
-            return redirect("cases:detail", case.pk)
+
+    def save(data):
+        fields = {name: data[name] for name in ADULT_FIELDS if name in form.fields}
+        adult_update(case=case, adult=adult, actor=request.user, today=timezone.localdate(), **fields)
+
     intro = (
         _(
             "This person's address, contact details and identity number are protected: only users named on "
@@ -93,45 +76,41 @@ def adult_edit(request, case_id, adult_id: int):
         if hidden
         else ""
     )
-    return form_page(request, case=case, form=form, title=_("Change an adult's details"), intro=intro, submit=_("Save"))
+    return form_flow(
+        request,
+        form,
+        save=save,
+        success=_("The changes are saved."),
+        redirect_to=_case_url(case),
+        case=case,
+        title=_("Change an adult's details"),
+        intro=intro,
+        submit=_("Save"),
+    )
 
 
 @login_required
 def consent_new(request, case_id):
     """Record a guardian's (or a mature child's) consent, with the signed form if there is one."""
     # Also after a withdrawal: the family may consent again.
-    case = _case(request, case_id, action=policy.RECORD_CONSENT)
+    case = case_for_form(request, case_id, action=policy.RECORD_CONSENT)
     guardians = case.adults.filter(is_guardian=True)
     # ?syfte=sip (the SIP page links here) ticks the SIP purpose; the form lets the user choose.
     purpose = Purpose.SIP if request.GET.get("syfte") == Purpose.SIP else Purpose.HLT
     form = ConsentForm(request.POST or None, request.FILES or None, case=case, guardians=guardians, purpose=purpose)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            consent_record(
-                case=case,
-                actor=request.user,
-                adult=data["giver"],
-                parties=data["parties"],
-                categories=data["categories"],
-                valid_from=data["valid_from"],
-                valid_until=data["valid_until"],
-                method=data["method"],
-                oral_statement=data["oral_statement"],
-                maturity_assessment=data["maturity_assessment"],
-                document=data["document"],
-                purpose=data["purpose"],
-                today=timezone.localdate(),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The consent is recorded."))
-            return redirect("cases:detail", case.pk)
-    return form_page(
+
+    def save(data):
+        # The form's fields are the service's arguments, but for the giver, who is the consenting adult.
+        details = {name: value for name, value in data.items() if name != "giver"}
+        consent_record(case=case, actor=request.user, adult=data["giver"], today=timezone.localdate(), **details)
+
+    return form_flow(
         request,
+        form,
+        save=save,
+        success=_("The consent is recorded."),
+        redirect_to=_case_url(case),
         case=case,
-        form=form,
         title=_("Record consent"),
         intro=_(
             "The consent covers the parties, categories and period the person agreed to. It can be withdrawn "
@@ -145,51 +124,43 @@ def consent_new(request, case_id):
 @login_required
 def consent_withdraw_view(request, case_id, consent_id: int):
     """Record a withdrawal: from now on the team no longer sees the case. Nothing is deleted."""
-    case = _case(request, case_id, action=policy.RECORD_CONSENT)
+    case = case_for_form(request, case_id, action=policy.RECORD_CONSENT)
     consent = policy.get_part(
         request,
         Consent.objects.select_related("adult", "case").filter(case=case),
         consent_id,
-        log_action=_log_action(request),
+        log_action=form_log_action(request),
     )
-    form = WithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            consent_withdraw(
-                consent=consent,
-                actor=request.user,
-                method=form.cleaned_data["method"],
-                note=form.cleaned_data["note"],
-                today=timezone.localdate(),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            if consent.purpose == Purpose.SIP:
-                messages.success(
-                    request, _("The withdrawal is recorded. The SIP is kept but can no longer be changed.")
-                )
-                return redirect("cases:detail", case.pk)
-            messages.success(request, _("The withdrawal is recorded. The team no longer sees the case."))
-            # The initiator and the coordinator still see the case; anyone else has just lost it.
-            if policy.permits(request.user, policy.VIEW_STATUS, case):
-                return redirect("cases:detail", case.pk)
-            return redirect("cases:list")
+
+    def save(data):
+        consent_withdraw(consent=consent, actor=request.user, today=timezone.localdate(), **data)
+
+    def after(_withdrawn):
+        # The initiator and the coordinator still see the case; anyone else has just lost it.
+        if consent.purpose == Purpose.SIP or policy.permits(request.user, policy.VIEW_STATUS, case):
+            return _case_url(case)
+        return reverse("cases:list")
+
     giver = consent.adult.full_name if consent.adult else _("the child")
     if consent.purpose == Purpose.SIP:
         intro = _(
             "Record that %(person)s withdraws the consent to the SIP. From this moment the plan can no longer be "
             "changed; the plan and what is recorded are kept. The HLT consent is not affected."
         )
+        success = _("The withdrawal is recorded. The SIP is kept but can no longer be changed.")
     else:
         intro = _(
             "Record that %(person)s withdraws the consent. From this moment the team no longer sees the case and "
             "it leaves upcoming agendas; what is recorded is kept."
         )
-    return form_page(
+        success = _("The withdrawal is recorded. The team no longer sees the case.")
+    return form_flow(
         request,
+        WithdrawForm(request.POST or None),
+        save=save,
+        success=success,
+        redirect_to=after,
         case=case,
-        form=form,
         title=_("Withdraw consent"),
         intro=intro % {"person": giver},
         submit=_("Record the withdrawal"),
@@ -199,26 +170,14 @@ def consent_withdraw_view(request, case_id, consent_id: int):
 @login_required
 def consent_exception(request, case_id):
     """The coordinator approves going ahead without one guardian's consent, with a reason."""
-    case = _case(request, case_id, action=policy.COORDINATE)
-    form = ExceptionForm(request.POST or None, guardians=case.adults.filter(is_guardian=True))
-    if request.method == "POST" and form.is_valid():
-        try:
-            consent_exception_grant(
-                case=case,
-                actor=request.user,
-                adult=form.cleaned_data["adult"],
-                reason=form.cleaned_data["reason"],
-                today=timezone.localdate(),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The exception is approved and recorded with your name."))
-            return redirect("cases:detail", case.pk)
-    return form_page(
+    case = case_for_form(request, case_id, action=policy.COORDINATE)
+    return form_flow(
         request,
+        ExceptionForm(request.POST or None, guardians=case.adults.filter(is_guardian=True)),
+        save=lambda data: consent_exception_grant(case=case, actor=request.user, today=timezone.localdate(), **data),
+        success=_("The exception is approved and recorded with your name."),
+        redirect_to=_case_url(case),
         case=case,
-        form=form,
         title=_("Approve an exception from a guardian's consent"),
         intro=_(
             "With joint custody every guardian consents. Approve an exception only when there are strong reasons, "
@@ -267,7 +226,7 @@ def consent_form_download(request, case_id, adult_id: int):
 def carry_over(request, case_id, source_id):
     """Carry what another case of the child registered into this one: shown as a confirmation,
     done on POST. Both cases go through the policy, so both reads are in the access log."""
-    case = _case(request, case_id)
+    case = case_for_form(request, case_id)
     # Only another case of the same child is a source: any other id is not found, and logged as a
     # denied read naming that case's child, before the policy is asked whether the user sees it.
     others = Case.objects.filter(child_id=case.child_id).exclude(pk=case.pk)

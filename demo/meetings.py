@@ -30,6 +30,7 @@ from meetings.models import (
     MeetingStatus,
 )
 from meetings.scheduling import add_months, agenda_closes_at, meetings_generate
+from meetings.selectors import meeting_clash
 from meetings.services import (
     ActionInput,
     agenda_item_add,
@@ -155,13 +156,7 @@ def _bring_to_today(meeting: Meeting, *, today: date, now: datetime) -> bool:
     point is a meeting that has started. It ends when another of the team's meetings that day begins
     (the schedule's own, say); False, and left alone, when that one begins first."""
     starts, ends = _today_window(today, now)
-    other = (
-        Meeting.objects.filter(team_id=meeting.team_id, starts_at__lt=ends, ends_at__gt=starts)
-        .exclude(pk=meeting.pk)
-        .exclude(status=MeetingStatus.CANCELLED)
-        .order_by("starts_at")
-        .first()
-    )
+    other = meeting_clash(meeting, starts_at=starts, ends_at=ends)
     if other is not None:
         if other.starts_at <= starts:
             return False

@@ -5,17 +5,22 @@ filter or search them: registering one fails at start-up. Where Django lists rel
 the confirmation of a deletion (one object or "delete selected"), including the rows that block
 it, case data appears as a count per kind ("Children: 29 records"), never by name. Every
 ModelAdmin, allauth's and Django's own included, gets this behaviour when it is registered, and
-names for the controls Django renders without a label (hlt/admin_a11y.py).
+names for the controls Django renders without a label (hlt/admin_a11y.py). What an administrator
+must act on in a case-data app is a report of its own (`register_report`): a page for holders of a
+permission, listed with its count on the index, that shows figures, not the rows.
 """
 
 from collections import Counter
+from collections.abc import Callable
+from functools import wraps
+from typing import NamedTuple
 
 from django.contrib import admin
 from django.contrib.admin.utils import NestedObjects, quote
-from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, PermissionDenied
 from django.db import router
 from django.db.models.base import ModelBase
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import ngettext
@@ -162,7 +167,40 @@ def case_data_exposures(model, admin_class) -> list[str]:
 _SITE_WIDE = (CaseDataAsCountsMixin, NamedControlsMixin)
 
 
+class AdminReport(NamedTuple):
+    route: str
+    view: Callable
+    name: str
+    label: str
+    permission: str
+    count: Callable[[], int]
+
+
 class HltAdminSite(admin.AdminSite):
+    """Django's admin site, refusing admins that would show case data, with pages of their own for
+    figures about such rows (`register_report`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._reports: list[AdminReport] = []
+
+    def register_report(self, *, route: str, view, name: str, label: str, permission: str, count) -> None:
+        """Add a page at `route` for users with `permission`, listed on the index with `count()`:
+        for what an administrator must act on in an app kept out of admin, shown without its rows."""
+        self._reports.append(AdminReport(route, view, name, label, permission, count))
+
+    def get_urls(self):
+        reports = [path(report.route, self.admin_view(_guarded(report)), name=report.name) for report in self._reports]
+        return reports + super().get_urls()
+
+    def index(self, request, extra_context=None):
+        reports = [
+            {"label": report.label, "url": reverse(f"{self.name}:{report.name}"), "count": report.count()}
+            for report in self._reports
+            if request.user.has_perm(report.permission)
+        ]
+        return super().index(request, {"reports": reports, **(extra_context or {})})
+
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin
         models = [model_or_iterable] if isinstance(model_or_iterable, ModelBase) else list(model_or_iterable)
@@ -178,3 +216,13 @@ class HltAdminSite(admin.AdminSite):
                 {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__},
             )
         super().register(models, admin_class, **options)
+
+
+def _guarded(report: AdminReport):
+    @wraps(report.view)
+    def view(request, *args, **kwargs):
+        if not request.user.has_perm(report.permission):
+            raise PermissionDenied
+        return report.view(request, *args, **kwargs)
+
+    return view

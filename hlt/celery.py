@@ -62,10 +62,12 @@ app.conf.beat_schedule = {
         "task": "dashboards.tasks.summary_rebuild_task",
         "schedule": crontab(minute=50, hour=2),
     },
-    # E-mails the broker lost or a dead worker never sent.
+    # E-mails whose next try has come: refused by the relay, lost with the broker or never sent by a
+    # dead worker (notifications/delivery.py). Every minute, as the first retry comes after one; the
+    # query reads a partial index of the few unsent rows.
     "requeue-unsent-notifications": {
         "task": "notifications.tasks.requeue_unsent_notifications_task",
-        "schedule": crontab(minute="*/5"),
+        "schedule": crontab(),
     },
     # --- Lawful operation (issue 16, h-law) ---------------------------------------------------
     # Next months' access-log partitions, daily, though they are made months ahead: idempotent.

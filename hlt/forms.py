@@ -13,6 +13,17 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
+def text_field(label, *, max_length: int, required=False, help_text="", rows=3) -> forms.CharField:
+    """Free text of a few lines, as a text area of `rows` rows."""
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
 class DateInput(forms.DateInput):
     """The browser's own date picker, which screen readers and keyboards handle well."""
 

@@ -44,26 +44,6 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False)
 
 
-def logging_config(log_format: str, level: str) -> dict:
-    """Django's LOGGING for the chosen format: JSON lines, or plain text for the demo and a developer."""
-    formatter = (
-        {"()": JsonFormatter} if log_format == "json" else {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
-    )
-    return {
-        "version": 1,
-        "disable_existing_loggers": False,
-        "formatters": {"line": formatter},
-        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
-        "root": {"handlers": ["console"], "level": level},
-        "loggers": {
-            "django.security.DisallowedHost": {"level": "ERROR"},
-            # WeasyPrint and fontTools report every layout step at INFO.
-            "weasyprint": {"level": "WARNING"},
-            "fontTools": {"level": "WARNING"},
-        },
-    }
-
-
 def _user_id(request):
     """The signed-in user's id, when the request has already loaded its user: logging never loads the
     session itself (with Redis down that would fail the answer already given)."""

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from hlt.content_policy import content_security_policy, origin_of
 from hlt.env import env_bool, env_int, env_list, env_secret, env_str
 from hlt.error_reporting import error_reporting_init
-from hlt.logs import logging_config
+from hlt.logging_config import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("HLT_VAR_DIR", str(BASE_DIR / "var")))
@@ -364,6 +364,8 @@ if EMAIL_HOST:
     EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
     EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    # Seconds before a silent relay counts as down: without it a hung connection holds a worker for ever.
+    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 elif HLT_DEMO:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
@@ -371,6 +373,16 @@ else:
     raise ImproperlyConfigured("Production configuration lacks: EMAIL_HOST.")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "HLT Samverkan <noreply@hlt.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A notice's e-mail that the relay refused is tried again after this many minutes, then twice as long
+# each time up to the cap, and given up (and listed in Django admin) once the notice is this many hours old.
+HLT_EMAIL_RETRY_FIRST_MINUTES = env_int("HLT_EMAIL_RETRY_FIRST_MINUTES", 1)
+HLT_EMAIL_RETRY_MAX_MINUTES = env_int("HLT_EMAIL_RETRY_MAX_MINUTES", 60)
+HLT_EMAIL_MAX_AGE_HOURS = env_int("HLT_EMAIL_MAX_AGE_HOURS", 72)
+if not 0 < HLT_EMAIL_RETRY_FIRST_MINUTES <= HLT_EMAIL_RETRY_MAX_MINUTES < HLT_EMAIL_MAX_AGE_HOURS * 60:
+    raise ImproperlyConfigured(
+        "E-mail retries need 0 < HLT_EMAIL_RETRY_FIRST_MINUTES <= HLT_EMAIL_RETRY_MAX_MINUTES, "
+        "and the cap shorter than HLT_EMAIL_MAX_AGE_HOURS."
+    )
 
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
@@ -391,20 +403,15 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
-# --- Health (hlt/health.py) -----------------------------------------------------------------
+# --- Operations: health, logs, error reports (README "Operations") ------------------------------
 # A caller sending this in the X-Health-Token header sees each readiness check; others only the status.
 HLT_HEALTH_TOKEN = env_secret("HLT_HEALTH_TOKEN")
 # Readiness fails when beat has not sent, or no worker has run, the minute heartbeat for this long.
 HLT_HEARTBEAT_MAX_AGE_SECONDS = env_int("HLT_HEARTBEAT_MAX_AGE_SECONDS", 300)
-# Load balancers probe over plain HTTP inside the network.
-SECURE_REDIRECT_EXEMPT = [r"^health/"]
-
-# --- Logging and error reporting (hlt/logs.py, hlt/error_reporting.py) ---------------------
-# One JSON object a line (json, the default outside demo mode) or plain text; lines carry ids, never personal data.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]  # load balancers probe over plain HTTP inside the network
+# One JSON object a line (json, the default outside demo mode) or plain text (hlt/logging_config.py).
 HLT_LOG_FORMAT = env_str("HLT_LOG_FORMAT", "text" if HLT_DEMO else "json")
-if HLT_LOG_FORMAT not in ("json", "text"):
-    raise ImproperlyConfigured("HLT_LOG_FORMAT must be json or text.")
-LOGGING = logging_config(HLT_LOG_FORMAT, env_str("LOG_LEVEL", "INFO"))
+LOGGING = logging_config(level=env_str("LOG_LEVEL", "INFO"), log_format=HLT_LOG_FORMAT)
 # A self-hosted Sentry-compatible server; unset, nothing is sent. Events are scrubbed of personal data.
 SENTRY_DSN = env_secret("SENTRY_DSN")
 if SENTRY_DSN:

@@ -23,12 +23,6 @@ def home(request):
     return render(request, "home.html", {"teams": teams, "scopes": scopes, "areas": areas})
 
 
-def form_page(request, *, form, title, submit, case=None, intro="", **extra):
-    """A page with one form, optionally under a case: the layout every small form in the portal uses."""
-    context = {"case": case, "form": form, "title": title, "intro": intro, "submit": submit, **extra}
-    return render(request, "form_page.html", context)
-
-
 def accessibility(request):
     return render(request, "accessibility.html")
 

@@ -10,6 +10,8 @@ class MeetingsConfig(AppConfig):
 
     def ready(self):
         from cases.signals import case_status_changed
+        from meetings.panels import register_case_panels
         from meetings.receivers import agenda_items_leave_with_case
 
         case_status_changed.connect(agenda_items_leave_with_case, dispatch_uid="meetings.agenda_items_leave_with_case")
+        register_case_panels()

@@ -1,4 +1,5 @@
-"""Forms for the agenda, the meeting and its minutes. They parse input; the services decide."""
+"""Forms for the agenda, the meeting and its minutes, the feedback and the calendar feed. They parse input;
+the services decide."""
 
 from datetime import datetime
 
@@ -9,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import SHORT_TEXT
 from hlt.forms import DateInput
 from hlt.workdays import local_datetime
-from meetings.models import AgendaItem, Meeting
+from meetings.feedback import NOTE_MAX
+from meetings.models import AgendaItem, FamilyAnswer, FeedbackMethod, Meeting
 from meetings.services import ActionInput
 
 RECORDS_REMINDER = _(
@@ -208,3 +210,32 @@ class AddendumForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     """A POST with nothing but the CSRF token: the button is the confirmation."""
+
+
+class FeedbackForm(forms.Form):
+    given_on = forms.DateField(label=_("Feedback given on"), widget=DateInput())
+    method = forms.ChoiceField(label=_("How"), choices=FeedbackMethod.choices, widget=forms.RadioSelect)
+    answer = forms.ChoiceField(label=_("The family's answer"), choices=FamilyAnswer.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "A few words for the team, for example what the family wants to think about. Documentation belongs "
+            "in your organisation's own records."
+        ),
+    )
+
+
+class CalendarFeedForm(forms.Form):
+    """The buttons on the calendar page: create, replace or turn off the secret address."""
+
+    CREATE, REPLACE, DELETE = "create", "replace", "delete"
+    action = forms.ChoiceField(
+        choices=[
+            (CREATE, _("Create my calendar address")),
+            (REPLACE, _("Replace the address")),
+            (DELETE, _("Turn the address off")),
+        ]
+    )

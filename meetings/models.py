@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import SHORT_TEXT, Case, Deadline
+from hlt.fields import user_field
 from hlt.storage import private_storage
 from teams.models import Team, Unit
 
@@ -145,9 +146,7 @@ class Meeting(models.Model):
         _("guests present"), max_length=500, blank=True, help_text=_("Name and profession or organisation.")
     )
     closed_at = models.DateTimeField(_("minutes closed"), null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("closed by")
-    )
+    closed_by = user_field(_("closed by"), optional=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -234,7 +233,7 @@ class AgendaItem(models.Model):
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     purpose = models.CharField(_("purpose"), max_length=10, choices=ItemPurpose.choices, default=ItemPurpose.NEW)
     state = models.CharField(_("state"), max_length=15, choices=ItemState.choices, default=ItemState.PLANNED)
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("added by"))
+    added_by = user_field(_("added by"))
     added_at = models.DateTimeField(_("added"), auto_now_add=True)
     late_reason = models.CharField(_("reason for a late addition"), max_length=300, blank=True)
     guests = models.CharField(
@@ -275,9 +274,7 @@ class AgendaItem(models.Model):
         _("the family's answer"), max_length=10, choices=FamilyAnswer.choices, blank=True
     )
     feedback_note = models.CharField(_("note"), max_length=500, blank=True)
-    feedback_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("recorded by")
-    )
+    feedback_recorded_by = user_field(_("recorded by"), optional=True)
     letter = models.FileField(_("feedback letter"), storage=private_storage, blank=True)
     letter_digest = models.CharField(_("letter content digest"), max_length=64, blank=True)
 
@@ -315,14 +312,7 @@ class AgreedAction(models.Model):
     intervention_type = models.ForeignKey(InterventionType, models.PROTECT, verbose_name=_("type"))
     description = models.CharField(_("what"), max_length=300, blank=True)
     responsible_unit = models.ForeignKey(Unit, models.PROTECT, related_name="+", verbose_name=_("responsible unit"))
-    responsible_person = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("responsible person"),
-    )
+    responsible_person = user_field(_("responsible person"), optional=True)
     for_family = models.BooleanField(
         _("include in the letter to the family"),
         default=True,
@@ -346,7 +336,7 @@ class MinutesAddendum(models.Model):
         AgendaItem, models.PROTECT, null=True, blank=True, related_name="addenda", verbose_name=_("agenda item")
     )
     text = models.TextField(_("addendum"), max_length=SHORT_TEXT)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("by"))
+    author = user_field(_("by"))
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
 
     class Meta:

@@ -107,3 +107,14 @@ def team_users(team_id: int) -> QuerySet[User]:
 def intervention_types() -> QuerySet[InterventionType]:
     """The catalogue of agreed actions an administrator keeps, in its order."""
     return InterventionType.objects.filter(is_active=True).order_by("position", "name")
+
+
+def meeting_clash(meeting: Meeting, *, starts_at: datetime, ends_at: datetime) -> Meeting | None:
+    """The first other meeting of `meeting`'s team, not cancelled, that overlaps the given times."""
+    return (
+        Meeting.objects.filter(team_id=meeting.team_id, starts_at__lt=ends_at, ends_at__gt=starts_at)
+        .exclude(pk=meeting.pk)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .order_by("starts_at")
+        .first()
+    )

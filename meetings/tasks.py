@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from meetings.letters import feedback_letter_render
+from meetings.pdf import feedback_letter_render
 from meetings.scheduling import meetings_generate
 
 

@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -24,11 +27,21 @@ class Kind(models.TextChoices):
     FOLLOW_UP_CANCELLED = "follow_up_cancelled", _("A follow-up was cancelled: plan a new one if it is still needed")
 
 
+# How long the e-mail task queued on commit gets before the outbox takes its message for lost.
+QUEUED_EMAIL_GRACE = timedelta(minutes=2)
+
+
+def first_email_retry_at():
+    return timezone.now() + QUEUED_EMAIL_GRACE
+
+
 class Notification(models.Model):
     """One notice to one user, and the outbox row for its e-mail.
 
     `key` names the event (for example one reminder step of one deadline); the unique constraint
-    on (recipient, key) means a sweep that runs twice, or two workers, notify once.
+    on (recipient, key) means a sweep that runs twice, or two workers, notify once. The e-mail is
+    tried until it is sent or the notice is HLT_EMAIL_MAX_AGE_HOURS old, at `email_next_attempt_at`
+    (notifications/delivery.py); the attempts are counted for the record only.
     """
 
     recipient = models.ForeignKey(
@@ -42,6 +55,9 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     email_sent_at = models.DateTimeField(_("e-mail sent"), null=True, blank=True)
     email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+    email_next_attempt_at = models.DateTimeField(_("next e-mail attempt"), default=first_email_retry_at)
+    # Set when the notice grew too old for its e-mail: never sent after that, listed for the administrator.
+    email_given_up_at = models.DateTimeField(_("e-mail given up"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -51,8 +67,18 @@ class Notification(models.Model):
         indexes = [
             # The inbox and the unread count in the header.
             models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),
-            # The outbox sweep: e-mails not yet sent.
-            models.Index(fields=["created_at"], name="notification_unsent", condition=Q(email_sent_at__isnull=True)),
+            # The outbox: e-mails still to be tried, by when.
+            models.Index(
+                fields=["email_next_attempt_at"],
+                name="notification_email_due",
+                condition=Q(email_sent_at__isnull=True, email_given_up_at__isnull=True),
+            ),
+            # The administrator's list of e-mails given up.
+            models.Index(
+                fields=["-email_given_up_at"],
+                name="notification_given_up",
+                condition=Q(email_given_up_at__isnull=False),
+            ),
         ]
 
     def __str__(self):

@@ -1,18 +1,35 @@
+import logging
+
 from celery import shared_task
+from django.utils import timezone
 
-from notifications.services import notification_email_send, unsent_notification_ids
+from notifications.delivery import notification_email_send, notification_emails_claim_due, notification_emails_give_up
+
+logger = logging.getLogger(__name__)
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
+@shared_task
 def send_notification_email_task(notification_id: int) -> None:
-    """Send one notification's e-mail (idempotent: a sent one is not sent again)."""
-    notification_email_send(notification_id=notification_id)
+    """Try once to send one notification's e-mail (idempotent: a sent one is not sent again).
+
+    No retries of its own: a refused try is scheduled on the row, and the re-queue below queues it
+    when its time has come, so one relay outage cannot use up a notice's chances in minutes.
+    """
+    try:
+        notification_email_send(notification_id=notification_id, now=timezone.now())
+    except OSError as error:  # smtplib's errors are OSErrors; the row holds the next try
+        # The error's class only: an SMTP refusal may quote the address.
+        logger.warning("E-mail of notification %s refused: %s", notification_id, type(error).__name__)
 
 
 @shared_task
 def requeue_unsent_notifications_task() -> int:
-    """Queue again every e-mail still unsent: a flushed broker delays a notice, never loses it."""
-    ids = unsent_notification_ids()
+    """Give up the e-mails of notices too old, and queue every other e-mail whose try is due: a flushed
+    broker, a dead worker or an SMTP outage delays a notice's e-mail, never loses it."""
+    now = timezone.now()
+    if given_up := notification_emails_give_up(now=now):
+        logger.warning("%s notification e-mails given up as too old (listed in Django admin)", given_up)
+    ids = notification_emails_claim_due(now=now)
     for notification_id in ids:
         send_notification_email_task.delay(notification_id)
     return len(ids)

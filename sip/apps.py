@@ -7,3 +7,8 @@ class SipConfig(AppConfig):
 
     name = "sip"
     verbose_name = _("Coordinated individual plan (SIP)")
+
+    def ready(self):
+        from sip.panels import register_case_panels
+
+        register_case_panels()

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cases.models import SHORT_TEXT
-from hlt.forms import DateInput
+from hlt.forms import DateInput, text_field
 from sip.models import PLAN_TEXT, ParticipantRole, Principal
 from sip.services import ParticipantInput, PrincipalInput
 
@@ -16,13 +16,7 @@ PLAN_REMINDER = _(
 
 
 def _text(label, *, help_text="", rows=3, max_length=PLAN_TEXT):
-    return forms.CharField(
-        label=label,
-        max_length=max_length,
-        required=False,
-        help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": rows}),
-    )
+    return text_field(label, max_length=max_length, help_text=help_text, rows=rows)
 
 
 class UserChoiceField(forms.ModelChoiceField):

@@ -11,12 +11,12 @@ A plan needs the guardians' own SIP consent. Once established, every change make
 whose revision keeps what the plan said, so the history is never rewritten.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import SHORT_TEXT, Case
+from hlt.fields import user_field
 from teams.models import PrincipalType, Unit
 
 # The plan's own texts may say a little more than a minutes summary, still not a journal.
@@ -113,32 +113,14 @@ class Sip(models.Model):
     meeting_time = models.TimeField(_("time of the SIP meeting"), null=True, blank=True)
     meeting_place = models.CharField(_("place of the SIP meeting"), max_length=200, blank=True)
     follow_up_date = models.DateField(_("follow-up date"), null=True, blank=True)
-    convener = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("convened by"),
-    )
+    convener = user_field(_("convened by"), optional=True)
     established_at = models.DateTimeField(_("established"), null=True, blank=True)
-    established_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("established by"),
-    )
+    established_by = user_field(_("established by"), optional=True)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
-    ended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("ended by")
-    )
+    ended_by = user_field(_("ended by"), optional=True)
     # "Arbetet med planen ska påbörjas utan dröjsmål": when the work started is kept.
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("started by")
-    )
+    created_by = user_field(_("started by"))
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
 
     class Meta:
@@ -200,14 +182,7 @@ class SipPrincipal(models.Model):
         default=False,
         help_text=_("Part 4 of the plan by law: exactly one principal."),
     )
-    coordinator = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("coordinator"),
-    )
+    coordinator = user_field(_("coordinator"), optional=True)
     coordinator_name = models.CharField(
         _("coordinator (name)"),
         max_length=150,
@@ -250,9 +225,7 @@ class SipParticipant(models.Model):
     name = models.CharField(_("name"), max_length=150)
     role = models.CharField(_("role"), max_length=20, choices=ParticipantRole.choices)
     organisation = models.CharField(_("organisation"), max_length=150, blank=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("user")
-    )
+    user = user_field(_("user"), optional=True)
 
     class Meta:
         verbose_name = _("SIP participant")
@@ -276,14 +249,7 @@ class SipRevision(models.Model):
     note = models.CharField(
         _("note"), max_length=SHORT_TEXT, blank=True, help_text=_("For example what changed at the follow-up.")
     )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.DO_NOTHING,
-        null=True,
-        db_constraint=False,
-        related_name="+",
-        verbose_name=_("by"),
-    )
+    author = user_field(_("by"), on_delete=models.DO_NOTHING, null=True, db_constraint=False)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
     snapshot = models.JSONField(_("the plan at this version"), default=dict)
 

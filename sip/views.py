@@ -4,9 +4,9 @@ to the SIP page, which offers to start one or explains what is missing."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,9 +14,10 @@ from access import policy
 from access.models import LogAction
 from accounts.models import User
 from cases.models import Case
+from cases.pages import case_for_form
 from cases.selectors import case_plain
-from hlt.forms import ConfirmForm, add_service_errors
-from hlt.views import form_page
+from hlt.forms import ConfirmForm
+from hlt.pages import form_flow, form_saved
 from sip.forms import EndForm, NoteForm, ParticipantFormSet, PrincipalFormSet, SipForm
 from sip.models import Sip, SipStatus
 from sip.pdf import sip_document_pdf, sip_invitation_pdf
@@ -32,14 +33,12 @@ from sip.selectors import (
 from sip.services import CONTENT_FIELDS, sip_create, sip_end, sip_establish, sip_update
 
 
-def _case(request, case_id, *, action=policy.EDIT) -> Case:
-    """The case for a form page: showing the form is logged as a view, posting it as an update."""
-    log_action = LogAction.UPDATE if request.method == "POST" else LogAction.VIEW
-    return policy.get_for_user(request, case_plain(), case_id, action=action, log_action=log_action)
+def _sip_url(case: Case) -> str:
+    return reverse("sip:detail", args=[case.pk])
 
 
 def _to_sip_page(case: Case):
-    return redirect("sip:detail", case.pk)
+    return redirect(_sip_url(case))
 
 
 def _no_sip(request, case: Case):
@@ -72,19 +71,19 @@ def sip_detail(request, case_id):
 @login_required
 def sip_new(request, case_id):
     """Start the SIP: offered only while the guardians' SIP consent is in force."""
-    case = _case(request, case_id)
+    case = case_for_form(request, case_id)
     if Sip.objects.filter(case=case).exists():
         return _to_sip_page(case)
     refusal = sip_consent_refusal(case, today=timezone.localdate())
     form = ConfirmForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            sip_create(case=case, actor=request.user, today=timezone.localdate())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The SIP is started. Fill in the plan together with the family."))
-            return redirect("sip:edit", case.pk)
+    if saved := form_saved(
+        request,
+        form,
+        save=lambda data: sip_create(case=case, actor=request.user, today=timezone.localdate()),
+        success=_("The SIP is started. Fill in the plan together with the family."),
+        redirect_to=reverse("sip:edit", args=[case.pk]),
+    ):
+        return saved
     return render(request, "sip/sip_new.html", {"case": case, "form": form, "consent_refusal": refusal})
 
 
@@ -114,7 +113,7 @@ def _participant_initial(sip: Sip) -> list[dict]:
 def sip_edit(request, case_id):
     """Change the plan: its content, its principals and its participants. A change to an
     established plan makes a new version with a note of what changed."""
-    case = _case(request, case_id)
+    case = case_for_form(request, case_id)
     sip = sip_for_case(case)
     if sip is None:
         return _no_sip(request, case)
@@ -140,26 +139,27 @@ def sip_edit(request, case_id):
     participants = ParticipantFormSet(
         data, initial=_participant_initial(sip), prefix="participants", form_kwargs={"members": members}
     )
-    if data is not None and form.is_valid() and principals.is_valid() and participants.is_valid():
-        content = {name: form.cleaned_data[name] for name in CONTENT_FIELDS}
-        try:
-            updated = sip_update(
-                sip=sip,
-                actor=request.user,
-                today=today,
-                principals=principals.principals(),
-                participants=participants.participants(),
-                note=form.cleaned_data.get("note", ""),
-                **content,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            if updated.version != sip.version:
-                messages.success(request, _("The plan is saved as version %(version)s.") % {"version": updated.version})
-            else:
-                messages.success(request, _("The plan is saved."))
-            return _to_sip_page(case)
+
+    def save(data):
+        return sip_update(
+            sip=sip,
+            actor=request.user,
+            today=today,
+            principals=principals.principals(),
+            participants=participants.participants(),
+            note=data.get("note", ""),
+            **{name: data[name] for name in CONTENT_FIELDS},
+        )
+
+    def saved_as(updated: Sip) -> str:
+        if updated.version != sip.version:
+            return _("The plan is saved as version %(version)s.") % {"version": updated.version}
+        return _("The plan is saved.")
+
+    if saved := form_saved(
+        request, form, also=(principals, participants), save=save, success=saved_as, redirect_to=_sip_url(case)
+    ):
+        return saved
     context = {"case": case, "sip": sip, "form": form, "principals": principals, "participants": participants}
     return render(request, "sip/sip_form.html", context)
 
@@ -167,7 +167,7 @@ def sip_edit(request, case_id):
 @login_required
 def sip_establish_view(request, case_id):
     """Establish the plan, once its four statutory parts are there: the page lists what is missing."""
-    case = _case(request, case_id)
+    case = case_for_form(request, case_id)
     sip = sip_for_case(case)
     if sip is None:
         return _no_sip(request, case)
@@ -175,14 +175,14 @@ def sip_establish_view(request, case_id):
         messages.info(request, _("The plan is already established."))
         return _to_sip_page(case)
     form = NoteForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            sip_establish(sip=sip, actor=request.user, today=timezone.localdate(), note=form.cleaned_data["note"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The plan is established as version 1."))
-            return _to_sip_page(case)
+    if saved := form_saved(
+        request,
+        form,
+        save=lambda data: sip_establish(sip=sip, actor=request.user, today=timezone.localdate(), note=data["note"]),
+        success=_("The plan is established as version 1."),
+        redirect_to=_sip_url(case),
+    ):
+        return saved
     principals, participants = list(sip.principals.all()), list(sip.participants.all())
     context = {
         "case": case,
@@ -198,26 +198,20 @@ def sip_establish_view(request, case_id):
 @login_required
 def sip_end_view(request, case_id):
     """End an established plan, with the reason; its last version records it."""
-    case = _case(request, case_id)
+    case = case_for_form(request, case_id)
     sip = sip_for_case(case)
     if sip is None:
         return _no_sip(request, case)
     if not sip.is_established:
         messages.info(request, _("Only an established plan can be ended."))
         return _to_sip_page(case)
-    form = EndForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            sip_end(sip=sip, actor=request.user, note=form.cleaned_data["note"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The plan has ended. It is kept with its history."))
-            return _to_sip_page(case)
-    return form_page(
+    return form_flow(
         request,
+        EndForm(request.POST if request.method == "POST" else None),
+        save=lambda data: sip_end(sip=sip, actor=request.user, note=data["note"]),
+        success=_("The plan has ended. It is kept with its history."),
+        redirect_to=_sip_url(case),
         case=case,
-        form=form,
         title=_("End the SIP"),
         intro=_("An ended plan is kept with all its versions; it can no longer be changed."),
         submit=_("End the plan"),

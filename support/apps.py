@@ -11,6 +11,7 @@ class SupportConfig(AppConfig):
     def ready(self):
         from cases.signals import case_status_changed
         from meetings.signals import agenda_item_removed, meeting_cancelled, meeting_moved
+        from support.panels import register_case_panels
         from support.receivers import (
             follow_ups_follow_the_cancelled_agenda,
             follow_ups_leave_with_their_item,
@@ -22,3 +23,4 @@ class SupportConfig(AppConfig):
         meeting_moved.connect(follow_ups_move_with_their_meeting, dispatch_uid="support.follow_ups_move")
         meeting_cancelled.connect(follow_ups_follow_the_cancelled_agenda, dispatch_uid="support.follow_ups_cancelled")
         agenda_item_removed.connect(follow_ups_leave_with_their_item, dispatch_uid="support.follow_ups_leave")
+        register_case_panels()

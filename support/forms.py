@@ -4,7 +4,7 @@ from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import RECORDS_HELP
+from cases.forms import RECORDS_HELP, short_text
 from hlt.forms import DateInput
 from meetings.forms import MeetingChoiceField
 from meetings.models import AgendaItem, Meeting
@@ -12,14 +12,8 @@ from support.models import DESCRIPTION_MAX, NOTE_MAX, EvaluationOutcome, FollowU
 from teams.models import PrincipalType
 
 
-def _note(label, *, required=False, help_text=RECORDS_HELP) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=NOTE_MAX,
-        help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+def _note(label, **kwargs) -> forms.CharField:
+    return short_text(label, max_length=NOTE_MAX, rows=2, **kwargs)
 
 
 class InterventionChoiceField(forms.ModelChoiceField):

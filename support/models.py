@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cases.models import Case, CaseStatus, Deadline
+from hlt.fields import user_field
 from meetings.models import AgreedAction, InterventionType, Meeting
 from teams.models import PrincipalType, Unit
 
@@ -79,18 +80,9 @@ class Intervention(models.Model):
     family_view = models.CharField(_("the family's view"), max_length=NOTE_MAX, blank=True)
     evaluation_comment = models.CharField(_("comment"), max_length=NOTE_MAX, blank=True)
     evaluated_on = models.DateField(_("evaluated on"), null=True, blank=True)
-    evaluated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("evaluated by"),
-    )
+    evaluated_by = user_field(_("evaluated by"), optional=True)
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("added by")
-    )
+    created_by = user_field(_("added by"))
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
 
     class Meta:
@@ -159,22 +151,11 @@ class FollowUp(models.Model):
     held_on = models.DateField(_("held on"), null=True, blank=True)
     summary = models.CharField(_("summary"), max_length=NOTE_MAX, blank=True)
     family_view = models.CharField(_("the family's view"), max_length=NOTE_MAX, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("recorded by")
-    )
+    recorded_by = user_field(_("recorded by"), optional=True)
     recorded_at = models.DateTimeField(_("recorded"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
-    cancelled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("cancelled by"),
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("planned by")
-    )
+    cancelled_by = user_field(_("cancelled by"), optional=True)
+    created_by = user_field(_("planned by"))
     created_at = models.DateTimeField(_("planned"), auto_now_add=True)
 
     class Meta:

@@ -35,7 +35,7 @@ from datetime import date
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.deadlines import deadline_complete, deadline_reschedule
+from cases.deadlines import deadline_reschedule
 from cases.models import CaseStatus
 from cases.services import case_event_record, case_transition
 from meetings.models import AgendaItem, ItemPurpose, ItemState, Meeting, MeetingStatus, RemovalReason
@@ -43,6 +43,8 @@ from meetings.services import agenda_item_mark_removed, meeting_day
 from notifications.models import Kind
 from notifications.services import notify
 from support.models import FollowUp, Intervention, InterventionStatus
+from support.services.follow_ups import follow_up_mark_cancelled
+from support.services.interventions import intervention_status_recorded
 
 
 def interventions_follow_the_case(sender, *, case, previous, actor, **kwargs) -> None:
@@ -65,15 +67,7 @@ def _end_the_plan(case, actor) -> None:
     for intervention in active:
         previous = intervention.status
         intervention.status, intervention.status_changed_at = InterventionStatus.CANCELLED, now
-        case_event_record(
-            case=case,
-            actor=actor,
-            action="intervention.status",
-            intervention_id=intervention.pk,
-            previous=previous,
-            status=InterventionStatus.CANCELLED,
-            reason="case_closed",
-        )
+        intervention_status_recorded(intervention, case=case, actor=actor, previous=previous, reason="case_closed")
     Intervention.objects.bulk_update(active, ["status", "status_changed_at"])
 
     items = list(
@@ -166,19 +160,8 @@ def _move(follow_up: FollowUp, *, meeting: Meeting, day: date, actor) -> None:
 
 
 def _cancel(follow_up: FollowUp, *, actor, reason: str) -> None:
-    deadline = follow_up.deadline
-    if deadline is not None and deadline.is_open:
-        deadline_complete(deadline=deadline, actor=actor)
-    follow_up.cancelled_at, follow_up.cancelled_by = timezone.now(), actor
-    follow_up.save(update_fields=["cancelled_at", "cancelled_by"])
-    case_event_record(
-        case=follow_up.case,
-        actor=actor,
-        action="follow_up.cancel",
-        follow_up_id=follow_up.pk,
-        deadline_id=follow_up.deadline_id,
-        meeting_id=str(follow_up.meeting_id),
-        reason=reason,
+    follow_up_mark_cancelled(
+        follow_up, case=follow_up.case, actor=actor, meeting_id=str(follow_up.meeting_id), reason=reason
     )
     if actor is None or follow_up.responsible_id != actor.pk:
         notify(

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from accounts.admin import UserAdmin
+from accounts.models import User
 from teams.models import (
     Area,
     ManagementGroupMembership,
@@ -100,3 +102,31 @@ class ManagementGroupMembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__full_name", "area__name"]
     autocomplete_fields = ["user", "area"]
     list_select_related = ["user", "area__municipality"]
+
+
+class UserMembershipInline(admin.TabularInline):
+    model = TeamMembership
+    extra = 0
+    autocomplete_fields = ["team", "home_unit"]
+
+
+class UserScopeInline(admin.TabularInline):
+    model = ProcessLeaderScope
+    extra = 0
+    autocomplete_fields = ["municipality", "area"]
+
+
+class UserManagementInline(admin.TabularInline):
+    model = ManagementGroupMembership
+    extra = 0
+    autocomplete_fields = ["area"]
+
+
+# A user's teams, scopes and management groups are edited on the user's own admin page. accounts sits
+# below teams (imports point one way), so teams extends the user's admin with them.
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserWithTeamsAdmin(UserAdmin):
+    inlines = [UserMembershipInline, UserScopeInline, UserManagementInline]

@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from access.models import AccessLogEntry, LogAction, Outcome
 from cases.models import ProtectionLevel
-from meetings import letters
-from meetings.letters import feedback_letter_render
+from meetings import pdf as meetings_pdf
 from meetings.models import AgendaItem, AgreedAction, InterventionType
+from meetings.pdf import feedback_letter_render
 from meetings.tasks import feedback_letter_render_task
 from teams.models import UnitKind
 from tests.factories import UnitFactory
@@ -204,13 +204,13 @@ def test_it_is_a_single_a4_page(item):
 def renders(monkeypatch):
     """How many times WeasyPrint was asked for a letter."""
     calls = []
-    real = letters.render_pdf
+    real = meetings_pdf.render_pdf
 
     def counting(template, context):
         calls.append(template)
         return real(template, context)
 
-    monkeypatch.setattr(letters, "render_pdf", counting)
+    monkeypatch.setattr(meetings_pdf, "render_pdf", counting)
     return calls
 
 
@@ -358,6 +358,6 @@ def test_it_has_no_letter_before_the_minutes_are_closed(client, item, member):
 
 
 def test_it_keeps_the_letter_date_when_rendered_on_another_day(item):
-    context = letters.feedback_letter_context(AgendaItem.objects.get(pk=item.pk))
+    context = meetings_pdf.feedback_letter_context(AgendaItem.objects.get(pk=item.pk))
 
-    assert context["letter_date"] == letters._swedish_date(timezone.localtime(item.meeting.closed_at).date())
+    assert context["letter_date"] == meetings_pdf._swedish_date(timezone.localtime(item.meeting.closed_at).date())

@@ -10,8 +10,9 @@ from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.utils import timezone
 
+from accounts.invitations import invitation_send
 from accounts.models import User
-from accounts.services import invitation_send, user_invite
+from accounts.services import user_invite
 from hlt.celery import app
 from tests.factories import UserFactory
 

@@ -19,15 +19,24 @@ from accounts.models import User
 from cases.models import Adult
 from consent.services import consent_withdraw
 from hlt.celery import app
+from notifications.delivery import notification_email_send, notification_emails_claim_due
 from notifications.models import Kind, Notification
-from notifications.services import MAX_EMAIL_ATTEMPTS, notification_email_send, notify, unsent_notification_ids
-from notifications.tasks import requeue_unsent_notifications_task
+from notifications.services import notify
+from notifications.tasks import requeue_unsent_notifications_task, send_notification_email_task
 
 pytestmark = pytest.mark.django_db
 
 
 def _notify(*recipients, key="consent-withdrawn:1"):
     return notify(recipients=recipients, kind=Kind.CONSENT_WITHDRAWN, key=key, link="/arenden/x/")
+
+
+def _send(notification) -> bool:
+    return notification_email_send(notification_id=notification.pk, now=timezone.now())
+
+
+def _due() -> list[int]:
+    return notification_emails_claim_due(now=timezone.now())
 
 
 def _emails_to() -> list[str]:
@@ -102,9 +111,9 @@ def test_it_queues_no_second_email_for_an_event_already_notified(member, django_
 
 def test_it_does_not_send_an_email_twice(member):
     (notification,) = _notify(member)
-    assert notification_email_send(notification_id=notification.pk)
+    assert _send(notification)
 
-    sent_again = notification_email_send(notification_id=notification.pk)
+    sent_again = _send(notification)
 
     assert not sent_again
     assert len(mail.outbox) == 1
@@ -115,23 +124,51 @@ def test_it_does_not_email_a_user_deactivated_after_the_notice(member):
     member.is_active = False
     member.save()
 
-    assert not notification_email_send(notification_id=notification.pk)
+    assert not _send(notification)
     assert mail.outbox == []
+
+
+def _refuse(*args, **kwargs):
+    raise ConnectionRefusedError("SMTP server down")
 
 
 def test_it_counts_a_failed_attempt_and_keeps_the_email_unsent(member, monkeypatch):
     (notification,) = _notify(member)
-
-    def refuse(*args, **kwargs):
-        raise ConnectionRefusedError("SMTP server down")
-
-    monkeypatch.setattr("notifications.services.send_mail", refuse)
+    monkeypatch.setattr("notifications.delivery.send_mail", _refuse)
 
     with pytest.raises(OSError):
-        notification_email_send(notification_id=notification.pk)
+        _send(notification)
 
     notification.refresh_from_db()
     assert (notification.email_sent_at, notification.email_attempts) == (None, 1)
+
+
+def test_it_tries_a_refused_email_again_after_a_minute_and_then_twice_as_long_each_time(member, monkeypatch):
+    (notification,) = _notify(member)
+    monkeypatch.setattr("notifications.delivery.send_mail", _refuse)
+    waits = []
+
+    for _ in range(8):
+        now = timezone.now()
+        with pytest.raises(OSError):
+            notification_email_send(notification_id=notification.pk, now=now)
+        notification.refresh_from_db()
+        waits.append((notification.email_next_attempt_at - now) / timedelta(minutes=1))
+
+    # 1, 2, 4 ... minutes, each up to a quarter earlier at random, and never more than an hour
+    expected = [1, 2, 4, 8, 16, 32, 60, 60]
+    assert all(0.75 * minutes <= wait <= minutes for wait, minutes in zip(waits, expected, strict=True)), waits
+
+
+def test_the_send_task_tries_once_and_leaves_the_next_try_to_the_schedule(member, monkeypatch, eager_tasks):
+    (notification,) = _notify(member)
+    monkeypatch.setattr("notifications.delivery.send_mail", _refuse)
+
+    send_notification_email_task.delay(notification.pk)
+
+    notification.refresh_from_db()
+    assert (notification.email_sent_at, notification.email_attempts) == (None, 1)
+    assert notification.email_next_attempt_at > timezone.now()
 
 
 def test_it_keeps_names_and_identity_numbers_out_of_the_withdrawal_email(
@@ -159,30 +196,65 @@ def test_it_leaves_an_email_to_its_first_delivery_for_two_minutes(member):
     (notification,) = _notify(member)
 
     with time_machine.travel(notification.created_at + timedelta(minutes=1, seconds=59)):
-        assert unsent_notification_ids() == []
+        assert _due() == []
 
 
 def test_it_requeues_an_email_unsent_after_two_minutes(member):
     (notification,) = _notify(member)
 
     with time_machine.travel(notification.created_at + timedelta(minutes=2, seconds=1)):
-        assert unsent_notification_ids() == [notification.pk]
+        assert _due() == [notification.pk]
 
 
 def test_it_does_not_requeue_a_sent_email(member):
     (notification,) = _notify(member)
-    notification_email_send(notification_id=notification.pk)
+    _send(notification)
 
     with time_machine.travel(notification.created_at + timedelta(minutes=10)):
-        assert unsent_notification_ids() == []
+        assert _due() == []
 
 
-def test_it_gives_up_on_an_email_after_the_last_attempt(member):
+def test_it_keeps_trying_an_email_however_many_tries_were_refused(member):
     (notification,) = _notify(member)
-    Notification.objects.filter(pk=notification.pk).update(email_attempts=MAX_EMAIL_ATTEMPTS)
+    Notification.objects.filter(pk=notification.pk).update(email_attempts=50)
 
     with time_machine.travel(notification.created_at + timedelta(minutes=10)):
-        assert unsent_notification_ids() == []
+        assert _due() == [notification.pk]
+
+
+def test_it_does_not_requeue_an_email_again_while_its_task_has_its_grace(member):
+    # Given an e-mail the re-queue has just queued again
+    (notification,) = _notify(member)
+    with time_machine.travel(notification.created_at + timedelta(minutes=3)):
+        assert _due() == [notification.pk]
+
+    # Then the next minute's re-queue leaves it to that task, and the one after the grace queues it again
+    with time_machine.travel(notification.created_at + timedelta(minutes=4)):
+        assert _due() == []
+    with time_machine.travel(notification.created_at + timedelta(minutes=5, seconds=1)):
+        assert _due() == [notification.pk]
+
+
+def test_it_gives_up_an_email_once_its_notice_is_three_days_old_and_never_sends_it(member, eager_tasks):
+    # Given a notice whose e-mail was never delivered, and whose next try is an hour away
+    (notification,) = _notify(member)
+    later = notification.created_at + timedelta(hours=72)
+    Notification.objects.filter(pk=notification.pk).update(email_next_attempt_at=later)
+
+    # When the re-queue runs just before and just after the notice is three days old
+    with time_machine.travel(later - timedelta(seconds=1)):
+        requeue_unsent_notifications_task()
+    notification.refresh_from_db()
+    assert notification.email_given_up_at is None
+    with time_machine.travel(later + timedelta(minutes=1)):
+        assert requeue_unsent_notifications_task() == 0
+        assert not _send(notification)  # a task message still in the queue sends nothing either
+
+    # Then it is given up, never sent, and the notice itself is still in the inbox
+    notification.refresh_from_db()
+    assert notification.email_given_up_at is not None
+    assert (notification.email_sent_at, mail.outbox) == (None, [])
+    assert Notification.objects.filter(recipient=member).count() == 1
 
 
 def test_it_does_not_requeue_the_emails_of_deactivated_users(member, coordinator):
@@ -195,7 +267,7 @@ def test_it_does_not_requeue_the_emails_of_deactivated_users(member, coordinator
 
     # When the re-queue picks one e-mail at a time
     with time_machine.travel(departed.created_at + timedelta(minutes=10)):
-        picked = unsent_notification_ids(limit=1)
+        picked = notification_emails_claim_due(now=timezone.now(), limit=1)
 
     # Then the active user's e-mail is picked, not the one that can never be sent
     assert picked == [waiting.pk]
@@ -261,7 +333,7 @@ def test_it_sends_the_email_while_the_recipients_account_row_is_busy(member):
         assert locked.wait(10)
 
         # When the e-mail task runs
-        sent = notification_email_send(notification_id=notification.pk)
+        sent = _send(notification)
     finally:
         release.set()
         holder.join()

@@ -59,7 +59,7 @@ from tests.walk_world import PERSONAS, SPECS, World, build_world
 
 pytestmark = pytest.mark.django_db
 
-PDF_MODULES = ["consent.pdf", "sip.pdf", "meetings.letters"]
+PDF_MODULES = ["consent.pdf", "sip.pdf", "meetings.pdf"]
 DOCUMENT_MARK = b"%walk: the document's HTML, as WeasyPrint would print it\n"
 
 

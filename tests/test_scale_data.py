@@ -17,7 +17,7 @@ from django.db.models import Count, F
 from cases.identity import IdentityType
 from cases.models import Case, CaseStatus, Child, Deadline, DeadlineKind, ProtectionLevel
 from meetings.models import AgendaItem, ItemPurpose, ItemState
-from scale.management.commands.generate_scale_data import (
+from scale.generate import (
     BENCH_MUNICIPALITY_EMAIL,
     BENCH_REGION_EMAIL,
     ISSUER,

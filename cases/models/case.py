@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models.fields import FAMILY_COMMENT_MAX, SHORT_TEXT, record_key_field
 from cases.models.people import Child, Language
+from hlt.fields import user_field
 from teams.models import Team, Unit, UnitKind
 
 
@@ -204,10 +205,8 @@ class CaseNamedUser(models.Model):
     """A user explicitly named on a case: only they see a protected person's address and school."""
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="named", verbose_name=_("HLT case"))
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("user"))
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", verbose_name=_("added by")
-    )
+    user = user_field(_("user"), on_delete=models.CASCADE)
+    added_by = user_field(_("added by"), on_delete=models.SET_NULL, null=True)
     added_at = models.DateTimeField(_("added"), auto_now_add=True)
 
     class Meta:
@@ -228,14 +227,7 @@ class CaseEvent(models.Model):
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="events", verbose_name=_("HLT case"))
     occurred_at = models.DateTimeField(_("time"), auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.DO_NOTHING,
-        null=True,
-        db_constraint=False,
-        related_name="+",
-        verbose_name=_("by"),
-    )
+    actor = user_field(_("by"), on_delete=models.DO_NOTHING, null=True, db_constraint=False)
     action = models.CharField(_("event"), max_length=50)
     details = models.JSONField(_("details"), default=dict, blank=True)
 

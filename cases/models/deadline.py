@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.models.case import Case
+from hlt.fields import user_field
 
 
 class DeadlineKind(models.TextChoices):
@@ -34,14 +35,7 @@ class Deadline(models.Model):
     next_step = models.PositiveSmallIntegerField(_("next step"), default=0)
     next_step_at = models.DateTimeField(_("next step at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("met"), null=True, blank=True)
-    completed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("met by"),
-    )
+    completed_by = user_field(_("met by"), on_delete=models.SET_NULL, optional=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -35,7 +35,7 @@ class Language(models.TextChoices):
 
 
 class Protectable(models.Model):
-    """A person whose address and contact details protected identity may hide."""
+    """A person (first and last name) whose address and contact details protected identity may hide."""
 
     protection = models.CharField(
         _("protected identity"), max_length=30, choices=ProtectionLevel.choices, default=ProtectionLevel.NONE
@@ -43,6 +43,14 @@ class Protectable(models.Model):
 
     class Meta:
         abstract = True
+
+    def __str__(self):
+        # Never the identity number: __str__ ends up in admin titles and log lines.
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
 
     @property
     def is_protected(self) -> bool:
@@ -85,14 +93,6 @@ class Child(Protectable):
             # The few protected children, whom the dashboards never let form a cell alone (dashboards.services).
             models.Index(fields=["id"], name="child_protected", condition=~Q(protection="none")),
         ]
-
-    def __str__(self):
-        # Never the identity number: __str__ ends up in admin titles and log lines.
-        return self.full_name
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
 
     @property
     def identity_display(self) -> str:
@@ -141,13 +141,6 @@ class Adult(Protectable):
         verbose_name = _("adult")
         verbose_name_plural = _("guardians and other adults")
         ordering = ["-is_guardian", "last_name", "first_name", "pk"]
-
-    def __str__(self):
-        return self.full_name
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
 
     @property
     def address_lines(self) -> list[str]:

@@ -23,6 +23,7 @@ from meetings.models import (
     RemovalReason,
 )
 from meetings.scheduling.days import DEFAULT_CUTOFF_DAYS, TIME_FIELDS, agenda_closes_at
+from meetings.selectors import meeting_clash
 from meetings.signals import agenda_item_removed, meeting_cancelled, meeting_moved
 from notifications.models import Kind
 from notifications.services import notify
@@ -90,13 +91,7 @@ def meeting_move(*, meeting: Meeting, actor, starts_at: datetime, ends_at: datet
         raise ValidationError(errors)
     if (starts_at, ends_at, place) == (meeting.starts_at, meeting.ends_at, meeting.place):
         raise ValidationError(_("The meeting already has this time and place."))
-    clash = (
-        Meeting.objects.filter(team_id=meeting.team_id, starts_at__lt=ends_at, ends_at__gt=starts_at)
-        .exclude(pk=meeting.pk)
-        .exclude(status=MeetingStatus.CANCELLED)
-        .order_by("starts_at")
-        .first()
-    )
+    clash = meeting_clash(meeting, starts_at=starts_at, ends_at=ends_at)
     if clash is not None:
         raise ValidationError(
             {

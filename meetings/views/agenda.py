@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,9 +12,8 @@ from django.views.decorators.http import require_POST
 from access import policy
 from access.models import LogAction
 from cases.models import CaseStatus
-from cases.selectors import case_plain
-from hlt.forms import add_service_errors
-from hlt.views import form_page
+from cases.pages import case_for_form
+from hlt.pages import form_flow
 from meetings import services
 from meetings.forms import (
     AgendaAddForm,
@@ -24,7 +24,7 @@ from meetings.models import AgendaItem, ItemState
 from meetings.selectors import (
     meetings_open_for_case,
 )
-from meetings.views.helpers import _day, _detail, _item, _log_action, _meeting, _meeting_page, _refused
+from meetings.views.helpers import _day, _detail, _item, _meeting, _meeting_flow, _refused
 
 # --- The agenda -------------------------------------------------------------------------------------
 
@@ -64,20 +64,19 @@ def agenda_item_edit(request, meeting_id, item_id: int):
     meeting = _meeting(request, meeting_id)
     item = _item(request, meeting, item_id)
     form = AgendaItemForm(request.POST or None, instance=item)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.agenda_item_update(
-                item=item,
-                actor=request.user,
-                guests=form.cleaned_data["guests"],
-                family_attends=form.cleaned_data["family_attends"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The changes are saved."))
-            return _detail(meeting, f"item-{item.pk}")
-    return _meeting_page(request, meeting, item=item, form=form, title=_("Guests and the family"), submit=_("Save"))
+    return _meeting_flow(
+        request,
+        meeting,
+        form,
+        save=lambda data: services.agenda_item_update(
+            item=item, actor=request.user, guests=data["guests"], family_attends=data["family_attends"]
+        ),
+        success=_("The changes are saved."),
+        anchor=f"item-{item.pk}",
+        item=item,
+        title=_("Guests and the family"),
+        submit=_("Save"),
+    )
 
 
 @login_required
@@ -86,19 +85,14 @@ def agenda_item_remove(request, meeting_id, item_id: int):
     meeting = _meeting(request, meeting_id)
     item = _item(request, meeting, item_id)
     form = ConfirmForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.agenda_item_remove(item=item, actor=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The case is taken off the agenda. It can be put on another meeting."))
-            return _detail(meeting, "agenda")
-    return _meeting_page(
+    return _meeting_flow(
         request,
         meeting,
+        form,
+        save=lambda data: services.agenda_item_remove(item=item, actor=request.user),
+        success=_("The case is taken off the agenda. It can be put on another meeting."),
+        anchor="agenda",
         item=item,
-        form=form,
         title=_("Take the case off the agenda"),
         intro=_("The case stays ready for a meeting and can be put on another agenda."),
         submit=_("Take off the agenda"),
@@ -108,7 +102,7 @@ def agenda_item_remove(request, meeting_id, item_id: int):
 @login_required
 def case_agenda_add(request, case_id):
     """Put a ready case on one of its team's upcoming meetings."""
-    case = policy.get_for_user(request, case_plain(), case_id, action=policy.EDIT, log_action=_log_action(request))
+    case = case_for_form(request, case_id)
     if case.status == CaseStatus.ON_AGENDA:
         waiting = case.agenda_items.filter(state=ItemState.PLANNED).select_related("meeting").first()
         if waiting is not None:
@@ -133,30 +127,33 @@ def case_agenda_add(request, case_id):
         # The meeting page's link names its meeting; otherwise the next meeting is the likely one.
         initial={"meeting": request.GET.get("mote") or (meetings[0].pk if meetings else None)},
     )
-    if request.method == "POST" and form.is_valid():
-        meeting = form.cleaned_data["meeting"]
-        try:
-            services.agenda_item_add(
-                meeting=meeting,
-                case=case,
-                actor=request.user,
-                now=now,
-                late_reason=form.cleaned_data.get("late_reason", ""),
-                guests=form.cleaned_data["guests"],
-                family_attends=form.cleaned_data["family_attends"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, _("The case is on the agenda of the meeting on %(date)s.") % {"date": _day(meeting)}
-            )
-            return redirect("cases:detail", case.pk)
+
+    def save(data):
+        services.agenda_item_add(
+            meeting=data["meeting"],
+            case=case,
+            actor=request.user,
+            now=now,
+            late_reason=data.get("late_reason", ""),
+            guests=data["guests"],
+            family_attends=data["family_attends"],
+        )
+        return data["meeting"]
+
     intro = _(
         "Choose one of the team's upcoming meetings. After the agenda has closed, only the coordinator can add a "
         "case, with a reason."
     )
     if not meetings:
         intro = _("The team has no upcoming meeting to put the case on. Ask the coordinator.")
-    title = _("Put the case on a meeting's agenda")
-    return form_page(request, case=case, form=form, title=title, intro=intro, submit=_("Put on the agenda"))
+    return form_flow(
+        request,
+        form,
+        save=save,
+        success=lambda meeting: _("The case is on the agenda of the meeting on %(date)s.") % {"date": _day(meeting)},
+        redirect_to=reverse("cases:detail", args=[case.pk]),
+        case=case,
+        title=_("Put the case on a meeting's agenda"),
+        intro=intro,
+        submit=_("Put on the agenda"),
+    )

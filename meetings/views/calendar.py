@@ -24,7 +24,7 @@ from meetings.calendar import (
     feed_meetings,
     ics_calendar,
 )
-from meetings.calendar_forms import CalendarFeedForm
+from meetings.forms import CalendarFeedForm
 from meetings.models import CalendarFeed, Meeting
 from teams.selectors import team_list_for_member
 

@@ -4,43 +4,25 @@ Each view finds the agenda item by id, then asks the access policy for its case,
 has one entry per page and a tampered id is a logged 404.
 """
 
-from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from access import policy
-from access.log import log_access, object_type_of
+from access.log import form_log_action, log_access, object_type_of
 from access.models import LogAction, Outcome
 from cases.models import Case
+from cases.pages import case_for_form
 from cases.selectors import case_plain
-from hlt.forms import DateInput, add_service_errors
-from meetings.feedback import NOTE_MAX, feedback_open_for, feedback_record
-from meetings.letters import feedback_letter_render
-from meetings.models import AgendaItem, FamilyAnswer, FeedbackMethod
-
-
-class FeedbackForm(forms.Form):
-    given_on = forms.DateField(label=gettext_lazy("Feedback given on"), widget=DateInput())
-    method = forms.ChoiceField(label=gettext_lazy("How"), choices=FeedbackMethod.choices, widget=forms.RadioSelect)
-    answer = forms.ChoiceField(
-        label=gettext_lazy("The family's answer"), choices=FamilyAnswer.choices, widget=forms.RadioSelect
-    )
-    note = forms.CharField(
-        label=gettext_lazy("Note"),
-        required=False,
-        max_length=NOTE_MAX,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=gettext_lazy(
-            "A few words for the team, for example what the family wants to think about. Documentation belongs "
-            "in your organisation's own records."
-        ),
-    )
+from hlt.pages import form_saved
+from meetings.feedback import feedback_open_for, feedback_record
+from meetings.forms import FeedbackForm
+from meetings.models import AgendaItem
+from meetings.pdf import feedback_letter_render
 
 
 def _item(request, item_id: int) -> AgendaItem:
@@ -49,7 +31,7 @@ def _item(request, item_id: int) -> AgendaItem:
     if item is None:
         log_access(
             request,
-            action=LogAction.UPDATE if request.method == "POST" else LogAction.VIEW,
+            action=form_log_action(request),
             outcome=Outcome.DENIED,
             object_type=object_type_of(AgendaItem),
             object_id=item_id,
@@ -82,21 +64,27 @@ def feedback_record_view(request, item_id: int):
     # The contact person may record it after a withdrawal too: the family is still owed an answer,
     # and the case cannot be closed while the deadline is open.
     action = policy.END_DEADLINE if item.contact_person_id == request.user.pk else policy.COORDINATE
-    log_action = LogAction.UPDATE if request.method == "POST" else LogAction.VIEW
-    case = policy.get_for_user(request, case_plain(), item.case_id, action=action, log_action=log_action)
+    case = case_for_form(request, item.case_id, action=action)
     item.case = case
     today = timezone.localdate()
     form = FeedbackForm(request.POST or None, initial={"given_on": today})
-    if request.method == "POST" and form.is_valid():
+
+    def save(data):
         try:
-            feedback_record(item=item, actor=request.user, today=today, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
+            feedback_record(item=item, actor=request.user, today=today, **data)
+        except ValidationError:
             # Someone may have recorded it meanwhile (a form sent twice): show what is recorded.
             item.refresh_from_db(fields=["feedback_on", "feedback_method", "feedback_answer"])
-        else:
-            messages.success(request, _("The feedback is recorded. Thank you!"))
-            return redirect("meetings:my_feedback")
+            raise
+
+    if saved := form_saved(
+        request,
+        form,
+        save=save,
+        success=_("The feedback is recorded. Thank you!"),
+        redirect_to=reverse("meetings:my_feedback"),
+    ):
+        return saved
     deadline = item.deadline
     context = {
         "item": item,

@@ -1,8 +1,6 @@
 """The meeting list, the meeting page, moving and cancelling a meeting."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
@@ -10,7 +8,6 @@ from django.utils.translation import gettext as _
 
 from access import policy
 from access.log import log_children_listed
-from hlt.forms import add_service_errors
 from meetings import scheduling
 from meetings.forms import (
     AddendumForm,
@@ -25,7 +22,7 @@ from meetings.selectors import (
     meetings_upcoming,
     visible_case_ids,
 )
-from meetings.views.helpers import PAGE_SIZE, _day, _detail, _item_label, _meeting, _meeting_page
+from meetings.views.helpers import PAGE_SIZE, _day, _item_label, _meeting, _meeting_flow
 
 # --- The list and the meeting page ------------------------------------------------------------------
 
@@ -99,29 +96,30 @@ def meeting_move(request, meeting_id):
     """Move one meeting to another day, time or place (the coordinator); its agenda moves with it."""
     meeting = _meeting(request, meeting_id, action=policy.MANAGE)
     form = MeetingMoveForm(request.POST or None, initial=MeetingMoveForm.initial_for(meeting))
-    if request.method == "POST" and form.is_valid():
-        try:
-            scheduling.meeting_move(
-                meeting=meeting,
-                actor=request.user,
-                starts_at=form.starts_at(),
-                ends_at=form.ends_at(),
-                place=form.cleaned_data["place"],
-                now=timezone.now(),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The meeting is moved. Those concerned have been told."))
-            return _detail(meeting)
-    return _meeting_page(
+    return _meeting_flow(
         request,
         meeting,
-        form=form,
+        form,
+        save=lambda data: scheduling.meeting_move(
+            meeting=meeting,
+            actor=request.user,
+            starts_at=form.starts_at(),
+            ends_at=form.ends_at(),
+            place=data["place"],
+            now=timezone.now(),
+        ),
+        success=_("The meeting is moved. Those concerned have been told."),
         title=_("Move the meeting"),
         intro=_("The cases on the agenda move with the meeting; the team and those who added cases are told."),
         submit=_("Move the meeting"),
     )
+
+
+def _cancelled(cancelled: Meeting) -> str:
+    moved_to = getattr(cancelled, "moved_to", None)
+    if moved_to is not None:
+        return _("The meeting is cancelled. Its cases moved to the meeting on %(date)s.") % {"date": _day(moved_to)}
+    return _("The meeting is cancelled. Those concerned have been told.")
 
 
 @login_required
@@ -129,25 +127,14 @@ def meeting_cancel(request, meeting_id):
     """Cancel one meeting (the coordinator), with a reason; the cases on its agenda are ready again."""
     meeting = _meeting(request, meeting_id, action=policy.MANAGE)
     form = MeetingCancelForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            cancelled = scheduling.meeting_cancel(
-                meeting=meeting, actor=request.user, reason=form.cleaned_data["reason"], now=timezone.now()
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            moved_to = getattr(cancelled, "moved_to", None)
-            if moved_to is not None:
-                message = _("The meeting is cancelled. Its cases moved to the meeting on %(date)s.")
-                messages.success(request, message % {"date": _day(moved_to)})
-            else:
-                messages.success(request, _("The meeting is cancelled. Those concerned have been told."))
-            return _detail(meeting)
-    return _meeting_page(
+    return _meeting_flow(
         request,
         meeting,
-        form=form,
+        form,
+        save=lambda data: scheduling.meeting_cancel(
+            meeting=meeting, actor=request.user, reason=data["reason"], now=timezone.now()
+        ),
+        success=_cancelled,
         title=_("Cancel the meeting"),
         intro=_(
             "The cases on the agenda move to the team's next meeting, or are ready for another one when there is "

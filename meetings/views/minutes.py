@@ -2,15 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access import policy
-from access.log import log_children_listed
+from access.log import form_log_action, log_children_listed
 from access.models import LogAction
-from hlt.forms import add_service_errors
+from hlt.pages import form_saved
 from meetings import services
 from meetings.forms import (
     ActionFormSet,
@@ -26,7 +25,7 @@ from meetings.selectors import (
     team_users,
     visible_case_ids,
 )
-from meetings.views.helpers import _detail, _item, _item_label, _log_action, _meeting, _meeting_page
+from meetings.views.helpers import _detail, _detail_url, _item, _item_label, _meeting, _meeting_flow, _meeting_page
 
 # --- The meeting itself -----------------------------------------------------------------------------
 
@@ -40,20 +39,18 @@ def attendance_edit(request, meeting_id):
         members=team_users(meeting.team_id),
         initial={"present": list(meeting.present.all()), "guests_present": meeting.guests_present},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.attendance_record(
-                meeting=meeting,
-                actor=request.user,
-                present_users=form.cleaned_data["present"],
-                guests_present=form.cleaned_data["guests_present"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The attendance is saved."))
-            return _detail(meeting, "attendance")
-    return _meeting_page(request, meeting, form=form, title=_("Attendance"), submit=_("Save"))
+    return _meeting_flow(
+        request,
+        meeting,
+        form,
+        save=lambda data: services.attendance_record(
+            meeting=meeting, actor=request.user, present_users=data["present"], guests_present=data["guests_present"]
+        ),
+        success=_("The attendance is saved."),
+        anchor="attendance",
+        title=_("Attendance"),
+        submit=_("Save"),
+    )
 
 
 @login_required
@@ -95,14 +92,15 @@ def minutes_edit(request, meeting_id, item_id: int):
         prefix="actions",
         form_kwargs={"types": intervention_types(), "units": meeting.team.area.all_units(), "members": members},
     )
-    if data is not None and form.is_valid() and formset.is_valid():
-        try:
-            services.minutes_record(item=item, actor=request.user, actions=formset.actions(), **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The minutes for the case are saved."))
-            return _detail(meeting, f"item-{item.pk}")
+    if saved := form_saved(
+        request,
+        form,
+        also=[formset],
+        save=lambda data: services.minutes_record(item=item, actor=request.user, actions=formset.actions(), **data),
+        success=_("The minutes for the case are saved."),
+        redirect_to=_detail_url(meeting, f"item-{item.pk}"),
+    ):
+        return saved
     context = {
         "meeting": meeting,
         "item": item,
@@ -118,18 +116,15 @@ def meeting_close_view(request, meeting_id):
     """Close the minutes (the coordinator): feedback deadlines open for every discussed case."""
     meeting = _meeting(request, meeting_id, action=policy.MANAGE)
     form = ConfirmForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_close(meeting=meeting, actor=request.user, now=timezone.now())
-        except ValidationError as error:
-            # Shown on this page, not in the message cookie: the refusal names the children.
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("The minutes are closed. Each contact person has a feedback deadline a week from the meeting."),
-            )
-            return _detail(meeting)
+    # A refusal is shown on this page, not in the message cookie: it names the children.
+    if saved := form_saved(
+        request,
+        form,
+        save=lambda data: services.meeting_close(meeting=meeting, actor=request.user, now=timezone.now()),
+        success=_("The minutes are closed. Each contact person has a feedback deadline a week from the meeting."),
+        redirect_to=_detail_url(meeting),
+    ):
+        return saved
     items = list(
         meeting.items.filter(state__in=[ItemState.PLANNED, ItemState.DISCUSSED])
         .select_related("case__child", "contact_person")
@@ -164,21 +159,25 @@ def addendum_add(request, meeting_id):
     visible = visible_case_ids(request.user, [item.case_id for item in items])
     choices = [(item.pk, _item_label(item)) for item in items if item.case_id in visible]
     form = AddendumForm(request.POST or None, items=choices)
-    if request.method == "POST" and form.is_valid():
-        chosen = next((item for item in items if item.pk == form.cleaned_data["item"]), None)
-        try:
-            services.addendum_add(meeting=meeting, actor=request.user, text=form.cleaned_data["text"], item=chosen)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            if chosen is not None:
-                log_children_listed(request, [chosen.case.child_id], action=LogAction.UPDATE, team_id=meeting.team_id)
-            messages.success(request, _("The addendum is added to the minutes."))
-            return _detail(meeting, "addenda")
+
+    def save(data):
+        chosen = next((item for item in items if item.pk == data["item"]), None)
+        services.addendum_add(meeting=meeting, actor=request.user, text=data["text"], item=chosen)
+        if chosen is not None:
+            log_children_listed(request, [chosen.case.child_id], action=LogAction.UPDATE, team_id=meeting.team_id)
+
+    if saved := form_saved(
+        request,
+        form,
+        save=save,
+        success=_("The addendum is added to the minutes."),
+        redirect_to=_detail_url(meeting, "addenda"),
+    ):
+        return saved
     log_children_listed(
         request,
         [item.case.child_id for item in items if item.case_id in visible],
-        action=_log_action(request),
+        action=form_log_action(request),
         team_id=meeting.team_id,
     )
     return _meeting_page(

@@ -223,11 +223,22 @@ def follow_up_cancel(*, follow_up: FollowUp, actor) -> FollowUp:
         raise ValidationError(_("The follow-up is already cancelled."))
     if locked.held_on is not None:
         raise ValidationError(_("The follow-up has been recorded as held; it can no longer be cancelled."))
-    if locked.deadline is not None and locked.deadline.is_open:
-        deadline_complete(deadline=locked.deadline, actor=actor)
-    locked.cancelled_at, locked.cancelled_by = timezone.now(), actor
-    locked.save(update_fields=["cancelled_at", "cancelled_by"])
-    case_event_record(
-        case=case, actor=actor, action="follow_up.cancel", follow_up_id=locked.pk, deadline_id=locked.deadline_id
-    )
+    follow_up_mark_cancelled(locked, case=case, actor=actor)
     return locked
+
+
+def follow_up_mark_cancelled(follow_up: FollowUp, *, case: Case, actor, **details) -> None:
+    """Cancel a follow-up the caller has locked and checked (here, or when its meeting is cancelled):
+    its deadline is no longer owed, and the case's timeline records it with `details`."""
+    if follow_up.deadline is not None and follow_up.deadline.is_open:
+        deadline_complete(deadline=follow_up.deadline, actor=actor)
+    follow_up.cancelled_at, follow_up.cancelled_by = timezone.now(), actor
+    follow_up.save(update_fields=["cancelled_at", "cancelled_by"])
+    case_event_record(
+        case=case,
+        actor=actor,
+        action="follow_up.cancel",
+        follow_up_id=follow_up.pk,
+        deadline_id=follow_up.deadline_id,
+        **details,
+    )

@@ -29,13 +29,16 @@ def _intervention_fields(
     intervention_type: InterventionType,
     responsible_unit: Unit,
     start_date: date,
-    principal: str,
-    responsible_person,
-    description: str,
-    follow_up_date: date | None,
+    principal: str = "",
+    responsible_person=None,
+    description: str = "",
+    follow_up_date: date | None = None,
     current_type_id: int | None = None,
 ) -> dict:
-    """The checked fields of an intervention, or a ValidationError naming every field that is wrong."""
+    """The checked fields of an intervention, or a ValidationError naming every field that is wrong.
+
+    These keywords are the `details` that `intervention_add` and `intervention_update` take.
+    """
     errors = {}
     if not intervention_type.is_active and intervention_type.pk != current_type_id:
         errors["intervention_type"] = _("Choose an intervention type from the catalogue.")
@@ -66,47 +69,33 @@ def _intervention_fields(
     }
 
 
-@transaction.atomic
-def intervention_add(
-    *,
-    case: Case,
-    actor,
-    intervention_type: InterventionType,
-    responsible_unit: Unit,
-    start_date: date,
-    principal: str = "",
-    responsible_person=None,
-    description: str = "",
-    follow_up_date: date | None = None,
-) -> Intervention:
-    """Add an intervention to an open case the team has discussed at a meeting.
-
-    The responsible unit is one of the team's area's units and the responsible person, if any, an
-    active team member; the principal defaults to the unit's. A follow-up date before the start is
-    refused. The intervention starts out planned.
-    """
-    case = _lock_case(case.pk)
-    _require_supported(case)
-    fields = _intervention_fields(
-        case,
-        intervention_type=intervention_type,
-        responsible_unit=responsible_unit,
-        start_date=start_date,
-        principal=principal,
-        responsible_person=responsible_person,
-        description=description,
-        follow_up_date=follow_up_date,
-    )
-    intervention = Intervention.objects.create(case=case, created_by=actor, **fields)
+def _record_added(intervention: Intervention, *, actor, **extra) -> None:
     case_event_record(
-        case=case,
+        case=intervention.case,
         actor=actor,
         action="intervention.add",
         intervention_id=intervention.pk,
         type_id=intervention.intervention_type_id,
         unit_id=intervention.responsible_unit_id,
         principal=intervention.principal,
+        **extra,
     )
+
+
+@transaction.atomic
+def intervention_add(*, case: Case, actor, **details) -> Intervention:
+    """Add an intervention to an open case the team has discussed at a meeting.
+
+    `details` as `_intervention_fields` takes them: type, responsible unit and start date, and
+    optionally the principal, the responsible person, a description and a follow-up date. The
+    responsible unit is one of the team's area's units and the responsible person, if any, an
+    active team member; the principal defaults to the unit's. A follow-up date before the start is
+    refused. The intervention starts out planned.
+    """
+    case = _lock_case(case.pk)
+    _require_supported(case)
+    intervention = Intervention.objects.create(case=case, created_by=actor, **_intervention_fields(case, **details))
+    _record_added(intervention, actor=actor)
     return intervention
 
 
@@ -122,20 +111,9 @@ INTERVENTION_FIELDS = [
 
 
 @transaction.atomic
-def intervention_update(
-    *,
-    intervention: Intervention,
-    actor,
-    intervention_type: InterventionType,
-    responsible_unit: Unit,
-    start_date: date,
-    principal: str = "",
-    responsible_person=None,
-    description: str = "",
-    follow_up_date: date | None = None,
-) -> Intervention:
-    """Change a planned or ongoing intervention, under the rules of `intervention_add`. A done or
-    cancelled one is kept as it was."""
+def intervention_update(*, intervention: Intervention, actor, **details) -> Intervention:
+    """Change a planned or ongoing intervention: `details` and rules as in `intervention_add`. A done
+    or cancelled one is kept as it was."""
     case = _lock_case(intervention.case_id)
     locked = Intervention.objects.select_for_update().get(pk=intervention.pk, case=case)
     if not locked.is_active:
@@ -143,17 +121,7 @@ def intervention_update(
             _("A done or cancelled intervention cannot be changed; this one is “%(status)s”.")
             % {"status": InterventionStatus(locked.status).label}
         )
-    fields = _intervention_fields(
-        case,
-        intervention_type=intervention_type,
-        responsible_unit=responsible_unit,
-        start_date=start_date,
-        principal=principal,
-        responsible_person=responsible_person,
-        description=description,
-        follow_up_date=follow_up_date,
-        current_type_id=locked.intervention_type_id,
-    )
+    fields = _intervention_fields(case, current_type_id=locked.intervention_type_id, **details)
     changed = sorted(name for name in INTERVENTION_FIELDS if getattr(locked, name) != fields[name])
     for name in changed:
         setattr(locked, name, fields[name])
@@ -204,17 +172,7 @@ def interventions_from_meeting(
             follow_up_date=follow_up_date,
             created_by=actor,
         )
-        case_event_record(
-            case=case,
-            actor=actor,
-            action="intervention.add",
-            intervention_id=intervention.pk,
-            type_id=intervention.intervention_type_id,
-            unit_id=intervention.responsible_unit_id,
-            principal=intervention.principal,
-            agreed_action_id=action.pk,
-            item_id=item.pk,
-        )
+        _record_added(intervention, actor=actor, agreed_action_id=action.pk, item_id=item.pk)
         created.append(intervention)
     return created
 
@@ -237,14 +195,19 @@ def _move(intervention: Intervention, *, case: Case, actor, status: str, reason:
         )
     intervention.status, intervention.status_changed_at = status, timezone.now()
     intervention.save(update_fields=["status", "status_changed_at"])
+    intervention_status_recorded(intervention, case=case, actor=actor, previous=current, reason=reason)
+
+
+def intervention_status_recorded(intervention: Intervention, *, case: Case, actor, previous: str, reason="") -> None:
+    """The timeline event of a status move the caller has made (here, or when the case closes)."""
     details = {"reason": reason} if reason else {}
     case_event_record(
         case=case,
         actor=actor,
         action="intervention.status",
         intervention_id=intervention.pk,
-        previous=current,
-        status=status,
+        previous=previous,
+        status=intervention.status,
         **details,
     )
 

@@ -2,14 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from access import policy
 from cases.models import Case
-from hlt.forms import ConfirmForm, add_service_errors
-from hlt.views import form_page
+from cases.pages import case_for_form
+from hlt.forms import ConfirmForm
+from hlt.pages import form_flow
 from meetings.selectors import meetings_open_for_case, team_users
 from support import services
 from support.forms import (
@@ -18,7 +18,14 @@ from support.forms import (
 )
 from support.models import FollowUpKind
 from support.selectors import interventions_to_follow_up
-from support.views.helpers import _back_if_closed, _back_unless_supported, _case, _follow_up, _label, _to_plan
+from support.views.helpers import (
+    _back_if_closed,
+    _back_unless_supported,
+    _follow_up,
+    _label,
+    _plan_url,
+    _to_plan,
+)
 
 # --- Follow-ups -------------------------------------------------------------------------------------
 
@@ -28,10 +35,19 @@ def _chosen_intervention(request, case: Case) -> int | None:
     return int(value) if value.isdigit() else None
 
 
+def _planned(follow_up) -> str:
+    day = formats.date_format(follow_up.planned_on, "Y-m-d")
+    if follow_up.kind == FollowUpKind.HLT_MEETING:
+        message = _("The follow-up is planned: the case is on the agenda of the meeting on %(date)s.")
+    else:
+        message = _("The follow-up is planned for %(date)s.")
+    return message % {"date": day}
+
+
 @login_required
 def follow_up_new(request, case_id):
     """Plan a follow-up at one of the team's upcoming HLT meetings or at a meeting with the family."""
-    case = _case(request, case_id)
+    case = case_for_form(request, case_id)
     if back := _back_unless_supported(request, case):
         return back
     now = timezone.now()
@@ -44,34 +60,27 @@ def follow_up_new(request, case_id):
         may_add_late=may_add_late,
         initial={"intervention": _chosen_intervention(request, case), "responsible": request.user.pk},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            follow_up = services.follow_up_plan(
-                case=case,
-                actor=request.user,
-                kind=data["kind"],
-                responsible=data["responsible"],
-                now=now,
-                planned_on=data["planned_on"],
-                meeting=data["meeting"],
-                intervention=data["intervention"],
-                late_reason=data.get("late_reason", ""),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            day = formats.date_format(follow_up.planned_on, "Y-m-d")
-            if follow_up.kind == FollowUpKind.HLT_MEETING:
-                message = _("The follow-up is planned: the case is on the agenda of the meeting on %(date)s.")
-            else:
-                message = _("The follow-up is planned for %(date)s.")
-            messages.success(request, message % {"date": day})
-            return _to_plan(case)
-    return form_page(
+
+    def save(data):
+        return services.follow_up_plan(
+            case=case,
+            actor=request.user,
+            kind=data["kind"],
+            responsible=data["responsible"],
+            now=now,
+            planned_on=data["planned_on"],
+            meeting=data["meeting"],
+            intervention=data["intervention"],
+            late_reason=data.get("late_reason", ""),
+        )
+
+    return form_flow(
         request,
+        form,
+        save=save,
+        success=_planned,
+        redirect_to=_plan_url(case),
         case=case,
-        form=form,
         title=_("Plan a follow-up"),
         intro=_(
             "The responsible person is reminded before the date; when it passes unrecorded, the team's coordinator "
@@ -84,7 +93,7 @@ def follow_up_new(request, case_id):
 @login_required
 def follow_up_record(request, case_id, follow_up_id: int):
     """Record a follow-up that was held and, optionally, evaluate its intervention."""
-    case = _case(request, case_id)
+    case = case_for_form(request, case_id)
     follow_up = _follow_up(request, case, follow_up_id)
     if back := _back_if_closed(request, case):
         return back
@@ -96,30 +105,28 @@ def follow_up_record(request, case_id, follow_up_id: int):
         has_intervention=follow_up.intervention_id is not None,
         initial={"held_on": min(timezone.localdate(), follow_up.planned_on)},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.follow_up_record(
-                follow_up=follow_up,
-                actor=request.user,
-                held_on=data["held_on"],
-                summary=data["summary"],
-                family_view=data["family_view"],
-                finish_intervention=data.get("finish_intervention", False),
-                outcome=data.get("outcome", ""),
-                evaluation_comment=data.get("evaluation_comment", ""),
-                today=timezone.localdate(),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The follow-up is recorded."))
-            return _to_plan(case)
+
+    def save(data):
+        services.follow_up_record(
+            follow_up=follow_up,
+            actor=request.user,
+            held_on=data["held_on"],
+            summary=data["summary"],
+            family_view=data["family_view"],
+            finish_intervention=data.get("finish_intervention", False),
+            outcome=data.get("outcome", ""),
+            evaluation_comment=data.get("evaluation_comment", ""),
+            today=timezone.localdate(),
+        )
+
     subject = _label(follow_up.intervention) if follow_up.intervention else _("The plan as a whole")
-    return form_page(
+    return form_flow(
         request,
+        form,
+        save=save,
+        success=_("The follow-up is recorded."),
+        redirect_to=_plan_url(case),
         case=case,
-        form=form,
         title=_("Record the follow-up"),
         intro=_("%(subject)s · planned for %(date)s.")
         % {"subject": subject, "date": formats.date_format(follow_up.planned_on, "Y-m-d")},
@@ -131,26 +138,20 @@ def follow_up_record(request, case_id, follow_up_id: int):
 def follow_up_cancel(request, case_id, follow_up_id: int):
     """Cancel a follow-up that will not take place: its reminders stop. Also after a withdrawal,
     since the case cannot be closed while the follow-up is open."""
-    case = _case(request, case_id, action=policy.END_DEADLINE)
+    case = case_for_form(request, case_id, action=policy.END_DEADLINE)
     follow_up = _follow_up(request, case, follow_up_id)
     if back := _back_if_closed(request, case):
         return back
     if not follow_up.is_open:
         messages.info(request, _("This follow-up is already recorded or cancelled."))
         return _to_plan(case)
-    form = ConfirmForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.follow_up_cancel(follow_up=follow_up, actor=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The follow-up is cancelled."))
-            return _to_plan(case)
-    return form_page(
+    return form_flow(
         request,
+        ConfirmForm(request.POST if request.method == "POST" else None),
+        save=lambda data: services.follow_up_cancel(follow_up=follow_up, actor=request.user),
+        success=_("The follow-up is cancelled."),
+        redirect_to=_plan_url(case),
         case=case,
-        form=form,
         title=_("Cancel the follow-up"),
         intro=_(
             "Cancel a follow-up that will not take place. Its reminders stop, and at an HLT meeting the case leaves "

@@ -7,9 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from access import policy
-from access.models import LogAction
+from access.log import form_log_action
 from cases.models import Case, CaseStatus
-from cases.selectors import case_plain
 from meetings.selectors import intervention_types, team_users
 from support.forms import (
     InterventionForm,
@@ -17,16 +16,12 @@ from support.forms import (
 from support.models import SUPPORT_STATUSES, FollowUp, Intervention
 
 
-def _log_action(request) -> LogAction:
-    return LogAction.UPDATE if request.method == "POST" else LogAction.VIEW
-
-
-def _case(request, case_id, *, action=policy.EDIT) -> Case:
-    return policy.get_for_user(request, case_plain(), case_id, action=action, log_action=_log_action(request))
+def _plan_url(case: Case) -> str:
+    return reverse("cases:detail", args=[case.pk]) + "#plan"
 
 
 def _to_plan(case: Case):
-    return redirect(reverse("cases:detail", args=[case.pk]) + "#plan")
+    return redirect(_plan_url(case))
 
 
 def _back_unless_supported(request, case: Case) -> HttpResponse | None:
@@ -56,12 +51,12 @@ def _back_if_closed(request, case: Case) -> HttpResponse | None:
 
 def _intervention(request, case: Case, intervention_id: int) -> Intervention:
     queryset = case.interventions.select_related("intervention_type")
-    return policy.get_part(request, queryset, intervention_id, log_action=_log_action(request))
+    return policy.get_part(request, queryset, intervention_id, log_action=form_log_action(request))
 
 
 def _follow_up(request, case: Case, follow_up_id: int) -> FollowUp:
     queryset = case.follow_ups.select_related("intervention__intervention_type", "meeting")
-    return policy.get_part(request, queryset, follow_up_id, log_action=_log_action(request))
+    return policy.get_part(request, queryset, follow_up_id, log_action=form_log_action(request))
 
 
 def _intervention_form(request, case: Case, **kwargs) -> InterventionForm:

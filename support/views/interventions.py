@@ -2,13 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from hlt.forms import add_service_errors
-from hlt.views import form_page
+from cases.pages import case_for_form
+from hlt.pages import form_flow
 from support import services
 from support.forms import (
     EvaluationForm,
@@ -20,10 +19,10 @@ from support.selectors import items_with_waiting_actions
 from support.views.helpers import (
     _back_if_closed,
     _back_unless_supported,
-    _case,
     _intervention,
     _intervention_form,
     _label,
+    _plan_url,
     _to_plan,
 )
 
@@ -33,25 +32,25 @@ from support.views.helpers import (
 @login_required
 def intervention_new(request, case_id):
     """Add an intervention to the plan."""
-    case = _case(request, case_id)
+    case = case_for_form(request, case_id)
     if back := _back_unless_supported(request, case):
         return back
-    form = _intervention_form(request, case, initial={"start_date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.intervention_add(case=case, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The intervention is added to the plan."))
-            return _to_plan(case)
-    return form_page(request, case=case, form=form, title=_("Add an intervention"), submit=_("Add"))
+    return form_flow(
+        request,
+        _intervention_form(request, case, initial={"start_date": timezone.localdate()}),
+        save=lambda data: services.intervention_add(case=case, actor=request.user, **data),
+        success=_("The intervention is added to the plan."),
+        redirect_to=_plan_url(case),
+        case=case,
+        title=_("Add an intervention"),
+        submit=_("Add"),
+    )
 
 
 @login_required
 def intervention_edit(request, case_id, intervention_id: int):
     """Change a planned or ongoing intervention."""
-    case = _case(request, case_id)
+    case = case_for_form(request, case_id)
     intervention = _intervention(request, case, intervention_id)
     if back := _back_if_closed(request, case):
         return back
@@ -59,52 +58,53 @@ def intervention_edit(request, case_id, intervention_id: int):
         messages.info(request, _("A done or cancelled intervention cannot be changed."))
         return _to_plan(case)
     initial = {name: getattr(intervention, name) for name in services.INTERVENTION_FIELDS}
-    form = _intervention_form(request, case, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.intervention_update(intervention=intervention, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The changes are saved."))
-            return _to_plan(case)
-    return form_page(request, case=case, form=form, title=_("Change the intervention"), submit=_("Save"))
+    return form_flow(
+        request,
+        _intervention_form(request, case, initial=initial),
+        save=lambda data: services.intervention_update(intervention=intervention, actor=request.user, **data),
+        success=_("The changes are saved."),
+        redirect_to=_plan_url(case),
+        case=case,
+        title=_("Change the intervention"),
+        submit=_("Save"),
+    )
+
+
+def _added_to_plan(created: list) -> str:
+    message = ngettext(
+        "%(count)s intervention is added to the plan.",
+        "%(count)s interventions are added to the plan.",
+        len(created),
+    )
+    return message % {"count": len(created)}
 
 
 @login_required
 def interventions_from_meeting(request, case_id):
     """Create interventions from the agreed actions of a meeting that discussed the case."""
-    case = _case(request, case_id)
+    case = case_for_form(request, case_id)
     if back := _back_unless_supported(request, case):
         return back
     items = items_with_waiting_actions(case)
     if not items:
         messages.info(request, _("Every agreed action of the meetings already has an intervention."))
         return _to_plan(case)
-    form = FromMeetingForm(request.POST or None, items=items, initial={"start_date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        item = next(item for item in items if item.pk == form.cleaned_data["item"])
-        try:
-            created = services.interventions_from_meeting(
-                item=item,
-                actor=request.user,
-                start_date=form.cleaned_data["start_date"],
-                follow_up_date=form.cleaned_data["follow_up_date"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            message = ngettext(
-                "%(count)s intervention is added to the plan.",
-                "%(count)s interventions are added to the plan.",
-                len(created),
-            )
-            messages.success(request, message % {"count": len(created)})
-            return _to_plan(case)
-    return form_page(
+
+    def save(data):
+        return services.interventions_from_meeting(
+            item=next(item for item in items if item.pk == data["item"]),
+            actor=request.user,
+            start_date=data["start_date"],
+            follow_up_date=data["follow_up_date"],
+        )
+
+    return form_flow(
         request,
+        FromMeetingForm(request.POST or None, items=items, initial={"start_date": timezone.localdate()}),
+        save=save,
+        success=_added_to_plan,
+        redirect_to=_plan_url(case),
         case=case,
-        form=form,
         title=_("Interventions from the meeting's agreed actions"),
         intro=_(
             "Each agreed action becomes a planned intervention, with the unit and person the meeting named. "
@@ -117,7 +117,7 @@ def interventions_from_meeting(request, case_id):
 @login_required
 def intervention_status(request, case_id, intervention_id: int):
     """Start, finish or cancel an intervention."""
-    case = _case(request, case_id)
+    case = case_for_form(request, case_id)
     intervention = _intervention(request, case, intervention_id)
     if back := _back_if_closed(request, case):
         return back
@@ -126,21 +126,15 @@ def intervention_status(request, case_id, intervention_id: int):
     if not moves:
         messages.info(request, _("A done or cancelled intervention keeps its status."))
         return _to_plan(case)
-    form = StatusForm(request.POST or None, choices=[(status, InterventionStatus(status).label) for status in moves])
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.intervention_update_status(
-                intervention=intervention, actor=request.user, status=form.cleaned_data["status"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The status of the intervention is changed."))
-            return _to_plan(case)
-    return form_page(
+    return form_flow(
         request,
+        StatusForm(request.POST or None, choices=[(status, InterventionStatus(status).label) for status in moves]),
+        save=lambda data: services.intervention_update_status(
+            intervention=intervention, actor=request.user, status=data["status"]
+        ),
+        success=_("The status of the intervention is changed."),
+        redirect_to=_plan_url(case),
         case=case,
-        form=form,
         title=_("Change the status of the intervention"),
         intro=_("%(intervention)s is “%(status)s”. A done or cancelled intervention keeps its status.")
         % {"intervention": _label(intervention), "status": intervention.get_status_display()},
@@ -151,7 +145,7 @@ def intervention_status(request, case_id, intervention_id: int):
 @login_required
 def intervention_evaluate(request, case_id, intervention_id: int):
     """Evaluate a done intervention: was the goal reached, and the family's view."""
-    case = _case(request, case_id)
+    case = case_for_form(request, case_id)
     intervention = _intervention(request, case, intervention_id)
     if back := _back_if_closed(request, case):
         return back
@@ -164,28 +158,21 @@ def intervention_evaluate(request, case_id, intervention_id: int):
         "evaluation_comment": intervention.evaluation_comment,
         "evaluated_on": intervention.evaluated_on or timezone.localdate(),
     }
-    form = EvaluationForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.intervention_evaluate(
-                intervention=intervention,
-                actor=request.user,
-                outcome=data["outcome"],
-                family_view=data["family_view"],
-                comment=data["evaluation_comment"],
-                evaluated_on=data["evaluated_on"],
-                today=timezone.localdate(),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The evaluation is saved."))
-            return _to_plan(case)
-    return form_page(
+    return form_flow(
         request,
+        EvaluationForm(request.POST or None, initial=initial),
+        save=lambda data: services.intervention_evaluate(
+            intervention=intervention,
+            actor=request.user,
+            outcome=data["outcome"],
+            family_view=data["family_view"],
+            comment=data["evaluation_comment"],
+            evaluated_on=data["evaluated_on"],
+            today=timezone.localdate(),
+        ),
+        success=_("The evaluation is saved."),
+        redirect_to=_plan_url(case),
         case=case,
-        form=form,
         title=_("Evaluate the intervention"),
         intro=_label(intervention),
         submit=_("Save the evaluation"),

@@ -3,13 +3,15 @@
 The walk covers the admin index, every registered model's list and add page, and the change pages
 with inline rows and autocomplete fields: a user who is a team member, a process leader and on a
 management group, their team, its area and its region; and a two-factor method and a login
-session, which administrators reset and end.
+session, which administrators reset and end; and the list of undelivered e-mails.
 """
 
 import pytest
 from django.contrib import admin
+from django.utils import timezone
 
 from accounts.models import LoginSession, TwoFactorMethod
+from notifications.models import Kind, Notification
 from tests.browser.conftest import check_a11y
 from tests.browser.test_case_journey import log_in
 from tests.factories import ManagementFactory, MeetingFactory, ScheduleFactory, ScopeFactory
@@ -34,6 +36,9 @@ def test_it_shows_an_administrator_every_admin_page_without_an_accessibility_vio
     ManagementFactory(user=member, area=team.area)
     schedule = ScheduleFactory(team=team)
     meeting = MeetingFactory(team=team)
+    Notification.objects.create(
+        recipient=member, kind=Kind.FEEDBACK_OVERDUE, key="k", link="/", email_given_up_at=timezone.now()
+    )
     log_in(page, admin_user)
     change_pages = [
         f"/admin/accounts/user/{member.pk}/change/",
@@ -45,6 +50,7 @@ def test_it_shows_an_administrator_every_admin_page_without_an_accessibility_vio
         f"/admin/meetings/meeting/{meeting.pk}/change/",
         f"/admin/accounts/twofactormethod/{TwoFactorMethod.objects.filter(user=member).get().pk}/change/",
         f"/admin/accounts/loginsession/{LoginSession.objects.filter(user=admin_user).get().pk}/change/",
+        "/admin/notifications/undelivered-emails/",
     ]
 
     for path in admin_pages(admin_user) + change_pages:

@@ -29,7 +29,7 @@ from django.urls import reverse
 
 from dashboards.models import SummaryState
 from dashboards.tasks import summary_rebuild_task, summary_refresh_task
-from scale.management.commands.generate_scale_data import BENCH_MUNICIPALITY_EMAIL, BENCH_REGION_EMAIL
+from scale.generate import BENCH_MUNICIPALITY_EMAIL, BENCH_REGION_EMAIL
 from teams.models import ProcessLeaderScope
 
 # Since the cell key method (docs/dashboards.md): the regional page within 35 ms and a municipal one

@@ -101,6 +101,11 @@ def feedback_letter_context(item: AgendaItem) -> dict:
     }
 
 
+def feedback_letter_pdf(context: dict) -> bytes:
+    """The letter that `feedback_letter_context(item)` describes, as an A4 PDF."""
+    return render_pdf(TEMPLATE, context)
+
+
 def feedback_letter_digest(context: dict) -> str:
     """A sha256 of the letter's content: the same letter gives the same digest."""
     return hashlib.sha256(json.dumps(context, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
@@ -139,7 +144,7 @@ def feedback_letter_render(*, item_id: int) -> bool:
         digest = feedback_letter_digest(context)
         if feedback_letter_is_current(item, digest):
             return False
-        pdf = render_pdf(TEMPLATE, context)
+        pdf = feedback_letter_pdf(context)
         name = item.letter.name or f"letters/{uuid.uuid4()}.pdf"
         _write(name, pdf)
         AgendaItem.objects.filter(pk=item.pk).update(letter=name, letter_digest=digest)
