@@ -103,7 +103,9 @@ messages: $(VENV)/.base
 # package with `make requirements UPGRADE=name`). dev.txt is constrained by base.txt, so both pin the same.
 COMPILE = $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
   --no-emit-find-links $(if $(UPGRADE),--upgrade-package $(UPGRADE))
-requirements: $(VENV)/.dev
+# Not through .venv/.dev: after a merge the .txt files may not install until they are compiled again.
+requirements: | $(BIN)/python
+	$(BIN)/pip install --quiet "$$(grep -o '^pip-tools==[^ ]*' requirements/dev.txt)"
 	$(COMPILE) requirements/base.in -o requirements/base.txt
 	$(COMPILE) requirements/dev.in -o requirements/dev.txt
 

@@ -217,7 +217,9 @@ def meeting_close(*, meeting: Meeting, actor, now: datetime) -> Meeting:
             deadline_id=item.deadline.pk,
             due_date=due_date.isoformat(),
         )
-        transaction.on_commit(partial(feedback_letter_render_task.delay, item.pk))
+        # Robust: the minutes are committed when Redis may already be gone; the letter is then rendered
+        # at its first download (meetings.views.feedback), so the coordinator is told the close succeeded.
+        transaction.on_commit(partial(feedback_letter_render_task.delay, item.pk), robust=True)
     return meeting
 
 

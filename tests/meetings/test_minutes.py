@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from cases.models import Case, CaseEvent, CaseStatus, Deadline, DeadlineKind
 from consent.models import Consent, WithdrawalMethod
@@ -296,6 +297,27 @@ def test_it_closes_the_minutes(item, coordinator, member, letters):
         AFTER,
         coordinator,
     )
+
+
+def test_it_keeps_the_minutes_closed_when_the_broker_is_gone_after_the_commit(
+    item, coordinator, member, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Redis (the broker) lost between the commit and queueing the letter: the close stands and its
+    deadline is open; the letter is rendered at its first download."""
+
+    def unreachable(item_id):
+        raise OperationalError("Error 111 connecting to redis:6379. Connection refused.")
+
+    monkeypatch.setattr(services.feedback_letter_render_task, "delay", unreachable)
+    _minutes(item, coordinator, contact_person=member)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        meeting_close(meeting=item.meeting, actor=coordinator, now=AFTER)
+
+    assert len(callbacks) == 1
+    item.meeting.refresh_from_db()
+    assert item.meeting.status == MeetingStatus.CLOSED
+    assert Deadline.objects.filter(kind=DeadlineKind.FEEDBACK, case_id=item.case_id).count() == 1
 
 
 def test_it_refuses_a_second_close(item, coordinator, member, letters):

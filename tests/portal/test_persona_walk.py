@@ -41,6 +41,7 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from access.models import AccessLogEntry, Outcome
+from hlt.heartbeat import heartbeat_record
 from tests.portal import walk_oracle as rules
 from tests.portal.walk_paths import (
     FEEDBACK_NAMES,
@@ -93,6 +94,13 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> World:
         for patch in documents:
             patch.stop()
         settings.disable()
+
+
+@pytest.fixture(autouse=True)
+def _worker_and_beat_alive():
+    """Readiness answers 503 without a recent heartbeat: the walk's deployment has a worker and beat."""
+    heartbeat_record("worker")
+    heartbeat_record("beat")
 
 
 def test_it_walks_every_url_pattern_the_project_resolves(world):

@@ -20,6 +20,7 @@ from access.models import AccessLogEntry, LogAction, Outcome
 from cases.deadlines import deadline_open
 from cases.models import CaseStatus, DeadlineKind
 from consent.services import consent_record, default_valid_until
+from hlt.heartbeat import heartbeat_record
 from meetings.models import AgendaItem, InterventionType, ItemState, MeetingStatus
 from support.models import FollowUp, FollowUpKind, Intervention
 from teams.models import PrincipalType
@@ -59,6 +60,9 @@ EXPECTED = {
     "home": (lambda t: "/", _LOGIN_FIRST),
     "accessibility": (lambda t: "/tillganglighet/", _ALL_OK),
     "session_keepalive": (lambda t: "/session/keepalive/", dict.fromkeys(PERSONAS, 405)),  # POST only
+    # For load balancers: no login, no MFA set-up first; readiness with the worker's and beat's heartbeats.
+    "health_live": (lambda t: "/health/live/", _ALL_OK),
+    "health_ready": (lambda t: "/health/ready/", _ALL_OK),
     "teams:detail": (
         lambda t: f"/team/{t.team.pk}/",
         {**_LOGIN_FIRST, "outsider": 404, "admin": 404},
@@ -273,6 +277,8 @@ def test_it_has_an_expectation_for_every_view_of_ours():
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_it_answers_every_persona_as_expected(client, personas, targets, url_name, persona):
     build, statuses = EXPECTED[url_name]
+    heartbeat_record("worker")
+    heartbeat_record("beat")
     if persona != "anonymous":
         client.force_login(personas[persona])
 

@@ -15,7 +15,7 @@ from tests.portal.walk_world import World
 # Views that answer only POST: the walk GETs them (405) and posts them with an empty body.
 POST_ONLY = {"session_keepalive", "cases:unname", "meetings:agenda_lock", "meetings:item_reorder"}
 # What anyone may open without logging in.
-PUBLIC = {"accessibility", "meetings:feed", "set_language"}
+PUBLIC = {"accessibility", "meetings:feed", "set_language", "health_live", "health_ready"}
 # A meeting's pages for its coordinator only, and those of an agenda item that are.
 MEETING_MANAGE = {"meetings:move", "meetings:cancel", "meetings:attendance", "meetings:close", "meetings:agenda_lock"}
 ITEM_MANAGE = {"meetings:item_reorder", "meetings:minutes"}
