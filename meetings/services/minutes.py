@@ -1,7 +1,6 @@
 """The meeting itself: attendance, minutes, closing (with the feedback deadlines) and addenda."""
 
 from datetime import datetime
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -217,9 +216,14 @@ def meeting_close(*, meeting: Meeting, actor, now: datetime) -> Meeting:
             deadline_id=item.deadline.pk,
             due_date=due_date.isoformat(),
         )
+
         # Robust: the minutes are committed when Redis may already be gone; the letter is then rendered
         # at its first download (meetings.views.feedback), so the coordinator is told the close succeeded.
-        transaction.on_commit(partial(feedback_letter_render_task.delay, item.pk), robust=True)
+        # A named function, not a partial: a robust callback that fails is logged by its __qualname__.
+        def queue_letter(item_id: int = item.pk) -> None:
+            feedback_letter_render_task.delay(item_id)
+
+        transaction.on_commit(queue_letter, robust=True)
     return meeting
 
 
