@@ -161,7 +161,7 @@ def test_it_creates_the_runtime_role_on_the_first_start_of_the_database(compose)
 
 
 def test_it_names_in_the_example_env_file_exactly_the_variables_the_settings_read():
-    source = (ROOT / "hlt" / "settings.py").read_text()
+    source = "".join((ROOT / "hlt" / name).read_text() for name in ("settings.py", "settings_hlt.py"))
     read = set(re.findall(r'env_\w+\("([A-Z0-9_]+)"', source))
     read |= {f"{name}_FILE" for name in re.findall(r'env_secret\("([A-Z0-9_]+)"', source)}
     # Set, or shown commented out (a *_FILE path must exist, so it is only shown).
