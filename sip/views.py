@@ -14,10 +14,10 @@ from access import policy
 from access.models import LogAction
 from accounts.models import User
 from cases.models import Case
-from cases.pages import case_for_form
+from cases.pages import case_for_form, case_form_flow
 from cases.selectors import case_plain
 from hlt.forms import ConfirmForm
-from hlt.pages import form_flow, form_saved
+from hlt.pages import form_saved
 from sip.forms import EndForm, NoteForm, ParticipantFormSet, PrincipalFormSet, SipForm
 from sip.models import Sip, SipStatus
 from sip.pdf import sip_document_pdf, sip_invitation_pdf
@@ -205,13 +205,13 @@ def sip_end_view(request, case_id):
     if not sip.is_established:
         messages.info(request, _("Only an established plan can be ended."))
         return _to_sip_page(case)
-    return form_flow(
+    return case_form_flow(
         request,
+        case,
         EndForm(request.POST if request.method == "POST" else None),
         save=lambda data: sip_end(sip=sip, actor=request.user, note=data["note"]),
         success=_("The plan has ended. It is kept with its history."),
         redirect_to=_sip_url(case),
-        case=case,
         title=_("End the SIP"),
         intro=_("An ended plan is kept with all its versions; it can no longer be changed."),
         submit=_("End the plan"),

@@ -9,7 +9,6 @@ from access import policy
 from cases.models import Case
 from cases.pages import case_for_form
 from hlt.forms import ConfirmForm
-from hlt.pages import form_flow
 from meetings.selectors import meetings_open_for_case, team_users
 from support import services
 from support.forms import (
@@ -23,7 +22,7 @@ from support.views.helpers import (
     _back_unless_supported,
     _follow_up,
     _label,
-    _plan_url,
+    _plan_flow,
     _to_plan,
 )
 
@@ -74,13 +73,12 @@ def follow_up_new(request, case_id):
             late_reason=data.get("late_reason", ""),
         )
 
-    return form_flow(
+    return _plan_flow(
         request,
+        case,
         form,
         save=save,
         success=_planned,
-        redirect_to=_plan_url(case),
-        case=case,
         title=_("Plan a follow-up"),
         intro=_(
             "The responsible person is reminded before the date; when it passes unrecorded, the team's coordinator "
@@ -120,13 +118,12 @@ def follow_up_record(request, case_id, follow_up_id: int):
         )
 
     subject = _label(follow_up.intervention) if follow_up.intervention else _("The plan as a whole")
-    return form_flow(
+    return _plan_flow(
         request,
+        case,
         form,
         save=save,
         success=_("The follow-up is recorded."),
-        redirect_to=_plan_url(case),
-        case=case,
         title=_("Record the follow-up"),
         intro=_("%(subject)s · planned for %(date)s.")
         % {"subject": subject, "date": formats.date_format(follow_up.planned_on, "Y-m-d")},
@@ -145,13 +142,12 @@ def follow_up_cancel(request, case_id, follow_up_id: int):
     if not follow_up.is_open:
         messages.info(request, _("This follow-up is already recorded or cancelled."))
         return _to_plan(case)
-    return form_flow(
+    return _plan_flow(
         request,
+        case,
         ConfirmForm(request.POST if request.method == "POST" else None),
         save=lambda data: services.follow_up_cancel(follow_up=follow_up, actor=request.user),
         success=_("The follow-up is cancelled."),
-        redirect_to=_plan_url(case),
-        case=case,
         title=_("Cancel the follow-up"),
         intro=_(
             "Cancel a follow-up that will not take place. Its reminders stop, and at an HLT meeting the case leaves "

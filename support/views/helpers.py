@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from access import policy
 from access.log import form_log_action
 from cases.models import Case, CaseStatus
+from cases.pages import case_form_flow
 from meetings.selectors import intervention_types, team_users
 from support.forms import (
     InterventionForm,
@@ -74,3 +75,8 @@ def _label(intervention: Intervention) -> str:
         "type": intervention.intervention_type.name,
         "start": intervention.start_date.isoformat(),
     }
+
+
+def _plan_flow(request, case: Case, form, **flow) -> HttpResponse:
+    """`form_flow` for a form on the case's support plan: a save goes back to the plan."""
+    return case_form_flow(request, case, form, redirect_to=_plan_url(case), **flow)

@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cases.pages import case_for_form
-from hlt.pages import form_flow
 from support import services
 from support.forms import (
     EvaluationForm,
@@ -22,7 +21,7 @@ from support.views.helpers import (
     _intervention,
     _intervention_form,
     _label,
-    _plan_url,
+    _plan_flow,
     _to_plan,
 )
 
@@ -35,13 +34,12 @@ def intervention_new(request, case_id):
     case = case_for_form(request, case_id)
     if back := _back_unless_supported(request, case):
         return back
-    return form_flow(
+    return _plan_flow(
         request,
+        case,
         _intervention_form(request, case, initial={"start_date": timezone.localdate()}),
         save=lambda data: services.intervention_add(case=case, actor=request.user, **data),
         success=_("The intervention is added to the plan."),
-        redirect_to=_plan_url(case),
-        case=case,
         title=_("Add an intervention"),
         submit=_("Add"),
     )
@@ -58,13 +56,12 @@ def intervention_edit(request, case_id, intervention_id: int):
         messages.info(request, _("A done or cancelled intervention cannot be changed."))
         return _to_plan(case)
     initial = {name: getattr(intervention, name) for name in services.INTERVENTION_FIELDS}
-    return form_flow(
+    return _plan_flow(
         request,
+        case,
         _intervention_form(request, case, initial=initial),
         save=lambda data: services.intervention_update(intervention=intervention, actor=request.user, **data),
         success=_("The changes are saved."),
-        redirect_to=_plan_url(case),
-        case=case,
         title=_("Change the intervention"),
         submit=_("Save"),
     )
@@ -98,13 +95,12 @@ def interventions_from_meeting(request, case_id):
             follow_up_date=data["follow_up_date"],
         )
 
-    return form_flow(
+    return _plan_flow(
         request,
+        case,
         FromMeetingForm(request.POST or None, items=items, initial={"start_date": timezone.localdate()}),
         save=save,
         success=_added_to_plan,
-        redirect_to=_plan_url(case),
-        case=case,
         title=_("Interventions from the meeting's agreed actions"),
         intro=_(
             "Each agreed action becomes a planned intervention, with the unit and person the meeting named. "
@@ -126,15 +122,14 @@ def intervention_status(request, case_id, intervention_id: int):
     if not moves:
         messages.info(request, _("A done or cancelled intervention keeps its status."))
         return _to_plan(case)
-    return form_flow(
+    return _plan_flow(
         request,
+        case,
         StatusForm(request.POST or None, choices=[(status, InterventionStatus(status).label) for status in moves]),
         save=lambda data: services.intervention_update_status(
             intervention=intervention, actor=request.user, status=data["status"]
         ),
         success=_("The status of the intervention is changed."),
-        redirect_to=_plan_url(case),
-        case=case,
         title=_("Change the status of the intervention"),
         intro=_("%(intervention)s is “%(status)s”. A done or cancelled intervention keeps its status.")
         % {"intervention": _label(intervention), "status": intervention.get_status_display()},
@@ -158,8 +153,9 @@ def intervention_evaluate(request, case_id, intervention_id: int):
         "evaluation_comment": intervention.evaluation_comment,
         "evaluated_on": intervention.evaluated_on or timezone.localdate(),
     }
-    return form_flow(
+    return _plan_flow(
         request,
+        case,
         EvaluationForm(request.POST or None, initial=initial),
         save=lambda data: services.intervention_evaluate(
             intervention=intervention,
@@ -171,8 +167,6 @@ def intervention_evaluate(request, case_id, intervention_id: int):
             today=timezone.localdate(),
         ),
         success=_("The evaluation is saved."),
-        redirect_to=_plan_url(case),
-        case=case,
         title=_("Evaluate the intervention"),
         intro=_label(intervention),
         submit=_("Save the evaluation"),
