@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +16,7 @@ from support.forms import (
     FollowUpPlanForm,
     FollowUpRecordForm,
 )
-from support.models import FollowUpKind
+from support.models import FollowUp, FollowUpKind
 from support.selectors import interventions_to_follow_up
 from support.views.helpers import (
     _back_if_closed,
@@ -88,16 +89,23 @@ def follow_up_new(request, case_id):
     )
 
 
-@login_required
-def follow_up_record(request, case_id, follow_up_id: int):
-    """Record a follow-up that was held and, optionally, evaluate its intervention."""
-    case = case_for_form(request, case_id)
-    follow_up = _follow_up(request, case, follow_up_id)
+def _back_unless_open(request, case: Case, follow_up: FollowUp) -> HttpResponse | None:
+    """Send the user back to the plan when the case is closed or the follow-up is already recorded or cancelled."""
     if back := _back_if_closed(request, case):
         return back
     if not follow_up.is_open:
         messages.info(request, _("This follow-up is already recorded or cancelled."))
         return _to_plan(case)
+    return None
+
+
+@login_required
+def follow_up_record(request, case_id, follow_up_id: int):
+    """Record a follow-up that was held and, optionally, evaluate its intervention."""
+    case = case_for_form(request, case_id)
+    follow_up = _follow_up(request, case, follow_up_id)
+    if back := _back_unless_open(request, case, follow_up):
+        return back
     form = FollowUpRecordForm(
         request.POST or None,
         has_intervention=follow_up.intervention_id is not None,
@@ -137,11 +145,8 @@ def follow_up_cancel(request, case_id, follow_up_id: int):
     since the case cannot be closed while the follow-up is open."""
     case = case_for_form(request, case_id, action=policy.END_DEADLINE)
     follow_up = _follow_up(request, case, follow_up_id)
-    if back := _back_if_closed(request, case):
+    if back := _back_unless_open(request, case, follow_up):
         return back
-    if not follow_up.is_open:
-        messages.info(request, _("This follow-up is already recorded or cancelled."))
-        return _to_plan(case)
     return _plan_flow(
         request,
         case,
