@@ -270,7 +270,6 @@ def case_close_view(request, case_id):
             "open must be recorded, or a follow-up that will not take place cancelled, first. Planned and ongoing "
             "interventions end with the case: they are marked cancelled."
         ),
-        submit=_("Close the case"),
     )
 
 
