@@ -1,7 +1,6 @@
 """The case a form page works on, fetched through the access policy like every case page."""
 
 from django.http import HttpResponse
-from django.urls import reverse
 
 from access import policy
 from access.log import form_log_action
@@ -19,5 +18,4 @@ def case_for_form(request, case_id, *, action=policy.EDIT) -> Case:
 def case_form_flow(request, case: Case, form, *, redirect_to=None, **flow) -> HttpResponse:
     """`form_flow` for a form on one of a case's parts: the page names the case, and a save goes
     back to the case (or to `redirect_to`)."""
-    target = redirect_to or reverse("cases:detail", args=[case.pk])
-    return form_flow(request, form, redirect_to=target, case=case, **flow)
+    return form_flow(request, form, redirect_to=redirect_to or case.get_absolute_url(), case=case, **flow)

@@ -32,10 +32,6 @@ from hlt.forms import ConfirmForm
 from hlt.pages import form_page
 
 
-def _case_url(case: Case) -> str:
-    return reverse("cases:detail", args=[case.pk])
-
-
 @login_required
 def adult_new(request, case_id):
     """Register a guardian or another adult of the child."""
@@ -113,7 +109,6 @@ def consent_new(request, case_id):
             "The consent covers the parties, categories and period the person agreed to. It can be withdrawn "
             "at any time."
         ),
-        submit=_("Record consent"),
         multipart=True,
     )
 
@@ -135,7 +130,7 @@ def consent_withdraw_view(request, case_id, consent_id: int):
     def after(_withdrawn):
         # The initiator and the coordinator still see the case; anyone else has just lost it.
         if consent.purpose == Purpose.SIP or policy.permits(request.user, policy.VIEW_STATUS, case):
-            return _case_url(case)
+            return case.get_absolute_url()
         return reverse("cases:list")
 
     giver = consent.adult.full_name if consent.adult else _("the child")
