@@ -1,6 +1,5 @@
 """Follow-up pages: plan, record, cancel."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.utils import formats, timezone
@@ -20,11 +19,11 @@ from support.models import FollowUp, FollowUpKind
 from support.selectors import interventions_to_follow_up
 from support.views.helpers import (
     _back_if_closed,
+    _back_to_plan,
     _back_unless_supported,
     _follow_up,
     _label,
     _plan_flow,
-    _to_plan,
 )
 
 # --- Follow-ups -------------------------------------------------------------------------------------
@@ -94,8 +93,7 @@ def _back_unless_open(request, case: Case, follow_up: FollowUp) -> HttpResponse 
     if back := _back_if_closed(request, case):
         return back
     if not follow_up.is_open:
-        messages.info(request, _("This follow-up is already recorded or cancelled."))
-        return _to_plan(case)
+        return _back_to_plan(request, case, _("This follow-up is already recorded or cancelled."))
     return None
 
 
@@ -158,5 +156,4 @@ def follow_up_cancel(request, case_id, follow_up_id: int):
             "Cancel a follow-up that will not take place. Its reminders stop, and at an HLT meeting the case leaves "
             "the agenda."
         ),
-        submit=_("Cancel the follow-up"),
     )

@@ -1,6 +1,5 @@
 """Intervention pages: add, edit, from a meeting's agreed actions, status, evaluation."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,12 +16,12 @@ from support.models import InterventionStatus
 from support.selectors import items_with_waiting_actions
 from support.views.helpers import (
     _back_if_closed,
+    _back_to_plan,
     _back_unless_supported,
     _intervention,
     _intervention_form,
     _label,
     _plan_flow,
-    _to_plan,
 )
 
 # --- Interventions ----------------------------------------------------------------------------------
@@ -53,8 +52,7 @@ def intervention_edit(request, case_id, intervention_id: int):
     if back := _back_if_closed(request, case):
         return back
     if not intervention.is_active:
-        messages.info(request, _("A done or cancelled intervention cannot be changed."))
-        return _to_plan(case)
+        return _back_to_plan(request, case, _("A done or cancelled intervention cannot be changed."))
     initial = {name: getattr(intervention, name) for name in services.INTERVENTION_FIELDS}
     return _plan_flow(
         request,
@@ -84,8 +82,7 @@ def interventions_from_meeting(request, case_id):
         return back
     items = items_with_waiting_actions(case)
     if not items:
-        messages.info(request, _("Every agreed action of the meetings already has an intervention."))
-        return _to_plan(case)
+        return _back_to_plan(request, case, _("Every agreed action of the meetings already has an intervention."))
 
     def save(data):
         return services.interventions_from_meeting(
@@ -120,8 +117,7 @@ def intervention_status(request, case_id, intervention_id: int):
     order = list(InterventionStatus.values)
     moves = sorted(services.STATUS_MOVES[intervention.status], key=order.index)
     if not moves:
-        messages.info(request, _("A done or cancelled intervention keeps its status."))
-        return _to_plan(case)
+        return _back_to_plan(request, case, _("A done or cancelled intervention keeps its status."))
     return _plan_flow(
         request,
         case,
@@ -145,8 +141,7 @@ def intervention_evaluate(request, case_id, intervention_id: int):
     if back := _back_if_closed(request, case):
         return back
     if request.method != "POST" and intervention.status != InterventionStatus.DONE:
-        messages.info(request, _("Only a finished intervention can be evaluated. Mark it done first."))
-        return _to_plan(case)
+        return _back_to_plan(request, case, _("Only a finished intervention can be evaluated. Mark it done first."))
     initial = {
         "outcome": intervention.outcome,
         "family_view": intervention.family_view,
