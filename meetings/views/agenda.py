@@ -66,9 +66,7 @@ def agenda_item_edit(request, meeting_id, item_id: int):
         request,
         meeting,
         form,
-        save=lambda data: services.agenda_item_update(
-            item=item, actor=request.user, guests=data["guests"], family_attends=data["family_attends"]
-        ),
+        save=lambda data: services.agenda_item_update(item=item, actor=request.user, **data),
         success=_("The changes are saved."),
         anchor=f"item-{item.pk}",
         item=item,
