@@ -33,6 +33,7 @@ in force); the coordinator manages them (agenda order and lock, minutes, moving,
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NoReturn
 
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Model, Q, QuerySet
@@ -145,15 +146,7 @@ def get_for_user(request, model_or_queryset, pk, *, action: str = VIEW, log_acti
     rule = _rule(model)
     obj = queryset.filter(pk=pk).first()
     if obj is None:
-        log_access(
-            request,
-            action=log_action,
-            outcome=Outcome.DENIED,
-            object_type=object_type_of(model),
-            object_id=pk,
-            child_id=_child_asked_for(model, pk),
-        )
-        raise Http404
+        _not_found(request, model, pk, log_action)
     # A refused action on a visible object is logged with its context, so a child's log shows it too.
     team_id, unit_id, child_id = rule.context(request.user, obj)
     allowed = rule.permits(request.user, action, obj)
@@ -188,9 +181,13 @@ def get_part(request, queryset: QuerySet, pk, *, log_action: LogAction = LogActi
     denied, naming what was asked for and, where it belongs to a case (or is one), that case's
     child, so the child's log extract shows the attempt."""
     obj = queryset.filter(pk=pk).first()
-    if obj is not None:
-        return obj
-    model = queryset.model
+    if obj is None:
+        _not_found(request, queryset.model, pk, log_action)
+    return obj
+
+
+def _not_found(request, model: type[Model], pk, log_action: LogAction) -> NoReturn:
+    """Answer 404 for an object the user may not see (or that does not exist), logged as denied."""
     log_access(
         request,
         action=log_action,

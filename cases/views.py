@@ -27,7 +27,7 @@ from cases.forms import (
 )
 from cases.identity import Identity, IdentityType, parse_national_id
 from cases.models import Case
-from cases.pages import case_for_form
+from cases.pages import case_for_form, case_form_flow
 from cases.panels import panels_for_page
 from cases.selectors import (
     case_for_page,
@@ -50,7 +50,7 @@ from cases.services import (
     child_update,
 )
 from hlt.forms import add_service_errors
-from hlt.pages import form_flow, form_saved
+from hlt.pages import form_saved
 
 PAGE_SIZE = 25
 SESSION_KEY = "new_case_identity"
@@ -243,13 +243,12 @@ def child_edit(request, case_id):
     case = case_for_form(request, case_id, action=policy.EDIT_CHILD)
     child = case.child
     initial = {name: getattr(child if name in IDENTITY_FIELDS else case, name) for name in CHILD_FIELDS}
-    return form_flow(
+    return case_form_flow(
         request,
+        case,
         ChildForm(request.POST or None, initial=initial, user=request.user, identity_type=None),
         save=lambda data: child_update(case=case, actor=request.user, **data),
         success=_("The changes are saved."),
-        redirect_to=reverse("cases:detail", args=[case.pk]),
-        case=case,
         title=_("Change the child's details"),
         submit=_("Save"),
     )
@@ -259,20 +258,18 @@ def child_edit(request, case_id):
 def case_close_view(request, case_id):
     """Close the case with a reason (the initiator or the team's coordinator)."""
     case = case_for_form(request, case_id, action=policy.CLOSE)
-    return form_flow(
+    return case_form_flow(
         request,
+        case,
         CaseCloseForm(request.POST or None),
         save=lambda data: case_close(case=case, actor=request.user, today=timezone.localdate(), **data),
         success=_("The case is closed."),
-        redirect_to=reverse("cases:detail", args=[case.pk]),
-        case=case,
         title=_("Close the case"),
         intro=_(
             "A closed case is kept, not deleted; the team no longer works with it. Feedback and follow-ups still "
             "open must be recorded, or a follow-up that will not take place cancelled, first. Planned and ongoing "
             "interventions end with the case: they are marked cancelled."
         ),
-        submit=_("Close the case"),
     )
 
 

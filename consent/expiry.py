@@ -19,7 +19,7 @@ from cases.deadline_kinds import DeadlineKindSpec, Step
 from cases.models import Case, Deadline
 from cases.services import case_event_record
 from consent.models import Consent
-from consent.services import _case_link, _case_people, case_consent_refresh
+from consent.services import _case_people, case_consent_refresh
 from hlt.workdays import local_datetime
 from notifications.models import Kind
 from notifications.services import notify
@@ -65,7 +65,7 @@ def consent_expiry_take(deadline: Deadline, step: Step, *, now: datetime, cache:
             recipients=_case_people(case),
             kind=Kind.CONSENT_EXPIRED,
             key=f"consent-expired:{case.pk}:{was_until.isoformat()}",
-            link=_case_link(case),
+            link=case.get_absolute_url(),
         )
     elif (
         step.name == REMINDER
@@ -76,7 +76,7 @@ def consent_expiry_take(deadline: Deadline, step: Step, *, now: datetime, cache:
             recipients=_case_people(case),
             kind=Kind.CONSENT_EXPIRING,
             key=f"consent-expiring:{case.pk}:{until.isoformat()}",
-            link=_case_link(case),
+            link=case.get_absolute_url(),
         )
 
 

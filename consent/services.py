@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Min
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,10 +52,6 @@ def adult_protected_fields(case: Case, adult: Adult, *, may_see_protected: bool)
     if may_see_protected or not (adult.is_protected or case.child.is_protected):
         return []
     return list(PROTECTED_ADULT_FIELDS)
-
-
-def _case_link(case: Case) -> str:
-    return reverse("cases:detail", args=[case.pk])
 
 
 def _case_people(case: Case, *, exclude=None) -> list:
@@ -276,7 +271,7 @@ def consent_withdraw(*, consent: Consent, actor, method: str, note: str = "", to
         recipients=_case_people(case, exclude=actor),
         kind=Kind.CONSENT_WITHDRAWN,
         key=f"consent-withdrawn:{consent.pk}",
-        link=_case_link(case),
+        link=case.get_absolute_url(),
     )
     return consent
 

@@ -13,7 +13,7 @@ from access import policy
 from access.log import form_log_action
 from access.models import LogAction
 from cases.models import Case
-from cases.pages import case_for_form
+from cases.pages import case_for_form, case_form_flow
 from cases.selectors import case_for_page, case_plain
 from consent.carry_over import case_carry_over
 from consent.forms import AdultForm, ConsentForm, ExceptionForm, WithdrawForm
@@ -29,24 +29,19 @@ from consent.services import (
     consent_withdraw,
 )
 from hlt.forms import ConfirmForm
-from hlt.pages import form_flow, form_page
-
-
-def _case_url(case: Case) -> str:
-    return reverse("cases:detail", args=[case.pk])
+from hlt.pages import form_page
 
 
 @login_required
 def adult_new(request, case_id):
     """Register a guardian or another adult of the child."""
     case = case_for_form(request, case_id)
-    return form_flow(
+    return case_form_flow(
         request,
+        case,
         AdultForm(request.POST or None),
         save=lambda data: adult_add(case=case, actor=request.user, today=timezone.localdate(), **data),
         success=_("The adult is registered."),
-        redirect_to=_case_url(case),
-        case=case,
         title=_("Register a guardian or another adult"),
         intro=_("Only legal guardians give consent. A parent without custody can be registered but has no say."),
         submit=_("Save"),
@@ -76,13 +71,12 @@ def adult_edit(request, case_id, adult_id: int):
         if hidden
         else ""
     )
-    return form_flow(
+    return case_form_flow(
         request,
+        case,
         form,
         save=save,
         success=_("The changes are saved."),
-        redirect_to=_case_url(case),
-        case=case,
         title=_("Change an adult's details"),
         intro=intro,
         submit=_("Save"),
@@ -104,19 +98,17 @@ def consent_new(request, case_id):
         details = {name: value for name, value in data.items() if name != "giver"}
         consent_record(case=case, actor=request.user, adult=data["giver"], today=timezone.localdate(), **details)
 
-    return form_flow(
+    return case_form_flow(
         request,
+        case,
         form,
         save=save,
         success=_("The consent is recorded."),
-        redirect_to=_case_url(case),
-        case=case,
         title=_("Record consent"),
         intro=_(
             "The consent covers the parties, categories and period the person agreed to. It can be withdrawn "
             "at any time."
         ),
-        submit=_("Record consent"),
         multipart=True,
     )
 
@@ -138,7 +130,7 @@ def consent_withdraw_view(request, case_id, consent_id: int):
     def after(_withdrawn):
         # The initiator and the coordinator still see the case; anyone else has just lost it.
         if consent.purpose == Purpose.SIP or policy.permits(request.user, policy.VIEW_STATUS, case):
-            return _case_url(case)
+            return case.get_absolute_url()
         return reverse("cases:list")
 
     giver = consent.adult.full_name if consent.adult else _("the child")
@@ -154,13 +146,13 @@ def consent_withdraw_view(request, case_id, consent_id: int):
             "it leaves upcoming agendas; what is recorded is kept."
         )
         success = _("The withdrawal is recorded. The team no longer sees the case.")
-    return form_flow(
+    return case_form_flow(
         request,
+        case,
         WithdrawForm(request.POST or None),
         save=save,
         success=success,
         redirect_to=after,
-        case=case,
         title=_("Withdraw consent"),
         intro=intro % {"person": giver},
         submit=_("Record the withdrawal"),
@@ -171,13 +163,12 @@ def consent_withdraw_view(request, case_id, consent_id: int):
 def consent_exception(request, case_id):
     """The coordinator approves going ahead without one guardian's consent, with a reason."""
     case = case_for_form(request, case_id, action=policy.COORDINATE)
-    return form_flow(
+    return case_form_flow(
         request,
+        case,
         ExceptionForm(request.POST or None, guardians=case.adults.filter(is_guardian=True)),
         save=lambda data: consent_exception_grant(case=case, actor=request.user, today=timezone.localdate(), **data),
         success=_("The exception is approved and recorded with your name."),
-        redirect_to=_case_url(case),
-        case=case,
         title=_("Approve an exception from a guardian's consent"),
         intro=_(
             "With joint custody every guardian consents. Approve an exception only when there are strong reasons, "

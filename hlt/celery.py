@@ -23,58 +23,36 @@ app.autodiscover_tasks()
 task_prerun.connect(task_started)
 task_postrun.connect(task_finished)
 
+
+def _job(task: str, *, options: dict | None = None, **when) -> dict:
+    """A beat entry: the task, run at the crontab fields `when` (none: every minute), sent with `options`."""
+    return {"task": task, "schedule": crontab(**when), **({"options": options} if options else {})}
+
+
 app.conf.beat_schedule = {
     # Readiness (hlt/health.py) sees beat alive when it sends this and a worker alive when one runs it.
     # A heartbeat older than a minute says nothing a newer one does not: it expires unread.
-    "health-heartbeat": {
-        "task": "hlt.tasks.heartbeat_task",
-        "schedule": crontab(),
-        "options": {"expires": 60},
-    },
-    "clear-expired-sessions": {
-        "task": "accounts.tasks.clear_expired_sessions_task",
-        "schedule": crontab(minute=17, hour=3),
-    },
+    "health-heartbeat": _job("hlt.tasks.heartbeat_task", options={"expires": 60}),
+    "clear-expired-sessions": _job("accounts.tasks.clear_expired_sessions_task", minute=17, hour=3),
     # Every kind of deadline (cases.deadline_kinds): reminders and escalations of the one-week
     # feedback and of follow-ups, and the reminder and expiry at the end of consent. The deadlines
     # are database columns; this only sweeps them, so a run lost with the broker is made up next time.
-    "deadline-sweep": {
-        "task": "cases.tasks.deadline_sweep_task",
-        "schedule": crontab(minute="*/5"),
-    },
+    "deadline-sweep": _job("cases.tasks.deadline_sweep_task", minute="*/5"),
     # Meetings generated from each team's schedule, months ahead.
-    "generate-meetings": {
-        "task": "meetings.tasks.meetings_generate_task",
-        "schedule": crontab(minute=35, hour=2),
-    },
+    "generate-meetings": _job("meetings.tasks.meetings_generate_task", minute=35, hour=2),
     # The dashboards' summary: recent months every five minutes, so a figure is at most minutes old;
     # everything nightly, for corrections back in time. A lost run is made up by the next one.
-    "dashboard-summary-refresh": {
-        "task": "dashboards.tasks.summary_refresh_task",
-        "schedule": crontab(minute="*/5"),
-    },
-    "dashboard-summary-rebuild": {
-        "task": "dashboards.tasks.summary_rebuild_task",
-        "schedule": crontab(minute=50, hour=2),
-    },
+    "dashboard-summary-refresh": _job("dashboards.tasks.summary_refresh_task", minute="*/5"),
+    "dashboard-summary-rebuild": _job("dashboards.tasks.summary_rebuild_task", minute=50, hour=2),
     # E-mails whose next try has come: refused by the relay, lost with the broker or never sent by a
     # dead worker (notifications/delivery.py). Every minute, as the first retry comes after one; the
     # query reads a partial index of the few unsent rows.
-    "requeue-unsent-notifications": {
-        "task": "notifications.tasks.requeue_unsent_notifications_task",
-        "schedule": crontab(),
-    },
+    "requeue-unsent-notifications": _job("notifications.tasks.requeue_unsent_notifications_task"),
     # --- Lawful operation (issue 16, h-law) ---------------------------------------------------
     # Next months' access-log partitions, daily, though they are made months ahead: idempotent.
-    "access-log-partitions-create": {
-        "task": "access.tasks.log_partitions_create_task",
-        "schedule": crontab(minute=11, hour=1),
-    },
+    "access-log-partitions-create": _job("access.tasks.log_partitions_create_task", minute=11, hour=1),
     # Whole months of the access log past their retention period, dropped once a month.
-    "access-log-partitions-drop": {
-        "task": "access.tasks.log_partitions_drop_task",
-        "schedule": crontab(minute=23, hour=1, day_of_month=2),
-    },
+    "access-log-partitions-drop": _job("access.tasks.log_partitions_drop_task", minute=23, hour=1, day_of_month=2),
 }
 
 

@@ -17,9 +17,10 @@ from django.shortcuts import redirect, render
 from hlt.forms import add_service_errors
 
 
-def form_page(request, *, form, title, submit, case=None, intro="", **extra):
-    """A page with one form, optionally under a case: the layout every small form in the portal uses."""
-    context = {"case": case, "form": form, "title": title, "intro": intro, "submit": submit, **extra}
+def form_page(request, *, form, title, submit="", case=None, intro="", **extra):
+    """A page with one form, optionally under a case: the layout every small form in the portal uses.
+    The button says `submit`, or the title when it says what the title says."""
+    context = {"case": case, "form": form, "title": title, "intro": intro, "submit": submit or title, **extra}
     return render(request, "form_page.html", context)
 
 

@@ -8,7 +8,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import SHORT_TEXT
-from hlt.forms import DateInput
+from hlt.forms import DateInput, RowsFormSet, form_input
 from hlt.workdays import local_datetime
 from meetings.feedback import NOTE_MAX
 from meetings.models import AgendaItem, FamilyAnswer, FeedbackMethod, Meeting
@@ -141,22 +141,12 @@ class ActionForm(forms.Form):
         self.fields["responsible_person"].queryset = members
 
     def action(self) -> ActionInput:
-        data = self.cleaned_data
-        return ActionInput(
-            intervention_type=data["intervention_type"],
-            responsible_unit=data["responsible_unit"],
-            description=data["description"],
-            responsible_person=data["responsible_person"],
-            for_family=data["for_family"],
-        )
+        return form_input(self, ActionInput)
 
 
-class BaseActionFormSet(forms.BaseFormSet):
+class BaseActionFormSet(RowsFormSet):
     def actions(self) -> list[ActionInput]:
-        """The filled-in rows not marked for deletion, in order (an untouched extra row has no data)."""
-        return [
-            form.action() for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE", False)
-        ]
+        return [form.action() for form in self.filled()]
 
 
 ActionFormSet = forms.formset_factory(ActionForm, formset=BaseActionFormSet, extra=3, can_delete=True, max_num=20)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cases.models import SHORT_TEXT
-from hlt.forms import DateInput, text_field
+from hlt.forms import DateInput, RowsFormSet, form_input, text_field
 from sip.models import PLAN_TEXT, ParticipantRole, Principal
 from sip.services import ParticipantInput, PrincipalInput
 
@@ -111,16 +111,7 @@ class PrincipalForm(forms.Form):
         self.fields["coordinator"].queryset = members
 
     def principal(self) -> PrincipalInput:
-        data = self.cleaned_data
-        return PrincipalInput(
-            principal_type=data["principal_type"],
-            unit=data["unit"],
-            organisation=data["organisation"],
-            responsibilities=data["responsibilities"],
-            is_overall_responsible=data["is_overall_responsible"],
-            coordinator=data["coordinator"],
-            coordinator_name=data["coordinator_name"],
-        )
+        return form_input(self, PrincipalInput)
 
 
 class ParticipantForm(forms.Form):
@@ -135,24 +126,15 @@ class ParticipantForm(forms.Form):
         self.fields["user"].queryset = members
 
     def participant(self) -> ParticipantInput:
-        data = self.cleaned_data
-        return ParticipantInput(
-            name=data["name"], role=data["role"], organisation=data["organisation"], user=data["user"]
-        )
+        return form_input(self, ParticipantInput)
 
 
-class _RowsFormSet(forms.BaseFormSet):
-    def filled(self) -> list[forms.Form]:
-        """The filled-in rows not marked for deletion, in order (an untouched extra row has no data)."""
-        return [form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE", False)]
-
-
-class PrincipalFormSetBase(_RowsFormSet):
+class PrincipalFormSetBase(RowsFormSet):
     def principals(self) -> list[PrincipalInput]:
         return [form.principal() for form in self.filled()]
 
 
-class ParticipantFormSetBase(_RowsFormSet):
+class ParticipantFormSetBase(RowsFormSet):
     def participants(self) -> list[ParticipantInput]:
         return [form.participant() for form in self.filled()]
 

@@ -2,8 +2,11 @@
 case id is the only id in the URLs. A page that needs a plan the case does not have sends the user
 to the SIP page, which offers to start one or explains what is missing."""
 
+import dataclasses
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms.models import model_to_dict
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,10 +17,10 @@ from access import policy
 from access.models import LogAction
 from accounts.models import User
 from cases.models import Case
-from cases.pages import case_for_form
+from cases.pages import case_for_form, case_form_flow
 from cases.selectors import case_plain
 from hlt.forms import ConfirmForm
-from hlt.pages import form_flow, form_saved
+from hlt.pages import form_saved
 from sip.forms import EndForm, NoteForm, ParticipantFormSet, PrincipalFormSet, SipForm
 from sip.models import Sip, SipStatus
 from sip.pdf import sip_document_pdf, sip_invitation_pdf
@@ -30,7 +33,15 @@ from sip.selectors import (
     sip_revisions,
     team_users,
 )
-from sip.services import CONTENT_FIELDS, sip_create, sip_end, sip_establish, sip_update
+from sip.services import (
+    CONTENT_FIELDS,
+    ParticipantInput,
+    PrincipalInput,
+    sip_create,
+    sip_end,
+    sip_establish,
+    sip_update,
+)
 
 
 def _sip_url(case: Case) -> str:
@@ -87,26 +98,10 @@ def sip_new(request, case_id):
     return render(request, "sip/sip_new.html", {"case": case, "form": form, "consent_refusal": refusal})
 
 
-def _principal_initial(sip: Sip) -> list[dict]:
-    return [
-        {
-            "principal_type": p.principal_type,
-            "unit": p.unit_id,
-            "organisation": p.organisation,
-            "responsibilities": p.responsibilities,
-            "is_overall_responsible": p.is_overall_responsible,
-            "coordinator": p.coordinator_id,
-            "coordinator_name": p.coordinator_name,
-        }
-        for p in sip.principals.all()
-    ]
-
-
-def _participant_initial(sip: Sip) -> list[dict]:
-    return [
-        {"name": p.name, "role": p.role, "organisation": p.organisation, "user": p.user_id}
-        for p in sip.participants.all()
-    ]
+def _initial_rows(rows, input_class) -> list[dict]:
+    """A form set's rows as they are saved: the fields the service's input names, foreign keys as ids."""
+    names = [field.name for field in dataclasses.fields(input_class)]
+    return [model_to_dict(row, fields=names) for row in rows]
 
 
 @login_required
@@ -132,12 +127,15 @@ def sip_edit(request, case_id):
     )
     principals = PrincipalFormSet(
         data,
-        initial=_principal_initial(sip),
+        initial=_initial_rows(sip.principals.all(), PrincipalInput),
         prefix="principals",
         form_kwargs={"units": case.team.area.all_units(), "members": members},
     )
     participants = ParticipantFormSet(
-        data, initial=_participant_initial(sip), prefix="participants", form_kwargs={"members": members}
+        data,
+        initial=_initial_rows(sip.participants.all(), ParticipantInput),
+        prefix="participants",
+        form_kwargs={"members": members},
     )
 
     def save(data):
@@ -205,13 +203,13 @@ def sip_end_view(request, case_id):
     if not sip.is_established:
         messages.info(request, _("Only an established plan can be ended."))
         return _to_sip_page(case)
-    return form_flow(
+    return case_form_flow(
         request,
+        case,
         EndForm(request.POST if request.method == "POST" else None),
         save=lambda data: sip_end(sip=sip, actor=request.user, note=data["note"]),
         success=_("The plan has ended. It is kept with its history."),
         redirect_to=_sip_url(case),
-        case=case,
         title=_("End the SIP"),
         intro=_("An ended plan is kept with all its versions; it can no longer be changed."),
         submit=_("End the plan"),

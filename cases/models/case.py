@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cases.models.fields import FAMILY_COMMENT_MAX, SHORT_TEXT, record_key_field
@@ -172,6 +173,9 @@ class Case(models.Model):
 
     def __str__(self):
         return _("HLT case %(reference)s") % {"reference": self.reference}
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:detail", args=[self.pk])
 
     @property
     def reference(self) -> str:

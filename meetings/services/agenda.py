@@ -133,9 +133,7 @@ def agenda_item_add(
         # The partial unique constraint: someone put the case on an agenda at the same moment.
         raise ValidationError(_("The case was put on an agenda just now. Reload the page.")) from None
     case_transition(case=case, to=CaseStatus.ON_AGENDA, actor=actor)
-    case_event_record(
-        case=case, actor=actor, action="agenda.add", meeting_id=str(meeting.pk), item_id=item.pk, late=bool(late_reason)
-    )
+    _item_event(item, case=case, actor=actor, action="agenda.add", late=bool(late_reason))
     return item
 
 
@@ -168,14 +166,7 @@ def agenda_follow_up_add(*, meeting: Meeting, case: Case, actor, now: datetime, 
         added_by=actor,
         late_reason=late_reason,
     )
-    case_event_record(
-        case=case,
-        actor=actor,
-        action="agenda.follow_up",
-        meeting_id=str(meeting.pk),
-        item_id=item.pk,
-        late=bool(late_reason),
-    )
+    _item_event(item, case=case, actor=actor, action="agenda.follow_up", late=bool(late_reason))
     return item
 
 
@@ -194,16 +185,7 @@ def agenda_follow_up_remove(*, meeting: Meeting, case: Case, actor) -> AgendaIte
     )
     if item is None:
         return None
-    item.state, item.removed_at, item.removal_reason = ItemState.REMOVED, timezone.now(), RemovalReason.BY_USER
-    item.save(update_fields=["state", "removed_at", "removal_reason"])
-    case_event_record(
-        case=case,
-        actor=actor,
-        action="agenda.remove",
-        meeting_id=str(meeting.pk),
-        item_id=item.pk,
-        reason=RemovalReason.BY_USER,
-    )
+    agenda_item_mark_removed(item=item, case=case, actor=actor, reason=RemovalReason.BY_USER)
     return item
 
 
@@ -245,8 +227,13 @@ def agenda_item_mark_removed(*, item: AgendaItem, case: Case, actor, reason: str
     The caller holds the locks and moves the case if it must move."""
     item.state, item.removed_at, item.removal_reason = ItemState.REMOVED, now or timezone.now(), reason
     item.save(update_fields=["state", "removed_at", "removal_reason"])
+    _item_event(item, case=case, actor=actor, action="agenda.remove", reason=reason)
+
+
+def _item_event(item: AgendaItem, *, case: Case, actor, action: str, **details) -> None:
+    """Note a change to an agenda item on its case's timeline, naming the meeting and the item."""
     case_event_record(
-        case=case, actor=actor, action="agenda.remove", meeting_id=str(item.meeting_id), item_id=item.pk, reason=reason
+        case=case, actor=actor, action=action, meeting_id=str(item.meeting_id), item_id=item.pk, **details
     )
 
 

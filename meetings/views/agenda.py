@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,8 +11,7 @@ from django.views.decorators.http import require_POST
 from access import policy
 from access.models import LogAction
 from cases.models import CaseStatus
-from cases.pages import case_for_form
-from hlt.pages import form_flow
+from cases.pages import case_for_form, case_form_flow
 from meetings import services
 from meetings.forms import (
     AgendaAddForm,
@@ -68,9 +66,7 @@ def agenda_item_edit(request, meeting_id, item_id: int):
         request,
         meeting,
         form,
-        save=lambda data: services.agenda_item_update(
-            item=item, actor=request.user, guests=data["guests"], family_attends=data["family_attends"]
-        ),
+        save=lambda data: services.agenda_item_update(item=item, actor=request.user, **data),
         success=_("The changes are saved."),
         anchor=f"item-{item.pk}",
         item=item,
@@ -146,13 +142,12 @@ def case_agenda_add(request, case_id):
     )
     if not meetings:
         intro = _("The team has no upcoming meeting to put the case on. Ask the coordinator.")
-    return form_flow(
+    return case_form_flow(
         request,
+        case,
         form,
         save=save,
         success=lambda meeting: _("The case is on the agenda of the meeting on %(date)s.") % {"date": _day(meeting)},
-        redirect_to=reverse("cases:detail", args=[case.pk]),
-        case=case,
         title=_("Put the case on a meeting's agenda"),
         intro=intro,
         submit=_("Put on the agenda"),

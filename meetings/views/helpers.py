@@ -56,9 +56,9 @@ def _day(meeting: Meeting) -> str:
     return formats.date_format(timezone.localtime(meeting.starts_at), "Y-m-d")
 
 
-def _meeting_page(request, meeting: Meeting, *, form, title: str, submit: str, intro: str = "", **extra):
-    """A form under a meeting: the meeting's own header and a link back to it."""
-    context = {"meeting": meeting, "form": form, "title": title, "submit": submit, "intro": intro, **extra}
+def _meeting_page(request, meeting: Meeting, *, form, title: str, submit: str = "", intro: str = "", **extra):
+    """A form under a meeting: the meeting's own header and a link back to it (the button: as `form_page`)."""
+    context = {"meeting": meeting, "form": form, "title": title, "submit": submit or title, "intro": intro, **extra}
     return render(request, "meetings/meeting_form.html", context)
 
 

@@ -111,7 +111,6 @@ def meeting_move(request, meeting_id):
         success=_("The meeting is moved. Those concerned have been told."),
         title=_("Move the meeting"),
         intro=_("The cases on the agenda move with the meeting; the team and those who added cases are told."),
-        submit=_("Move the meeting"),
     )
 
 
@@ -140,5 +139,4 @@ def meeting_cancel(request, meeting_id):
             "The cases on the agenda move to the team's next meeting, or are ready for another one when there is "
             "none. The team and those who added the cases are told."
         ),
-        submit=_("Cancel the meeting"),
     )

@@ -143,7 +143,6 @@ def meeting_close_view(request, meeting_id):
             "After closing, the minutes can no longer be changed; corrections are added as addenda. Every discussed "
             "case gets a feedback deadline for its contact person. Cases not discussed are ready for another meeting."
         ),
-        submit=_("Close the minutes"),
         closing_items=items,
     )
 

@@ -199,12 +199,11 @@ def follow_up_record(
     locked.held_on, locked.summary, locked.family_view = held_on, summary, family_view
     locked.recorded_by, locked.recorded_at = actor, timezone.now()
     locked.save(update_fields=["held_on", "summary", "family_view", "recorded_by", "recorded_at"])
-    case_event_record(
+    _event(
+        locked,
         case=case,
         actor=actor,
         action="follow_up.record",
-        follow_up_id=locked.pk,
-        deadline_id=locked.deadline_id,
         on_time=held_on <= locked.planned_on,
         evaluated=bool(outcome),
     )
@@ -243,11 +242,11 @@ def follow_up_mark_cancelled(follow_up: FollowUp, *, case: Case, actor, **detail
         deadline_complete(deadline=follow_up.deadline, actor=actor)
     follow_up.cancelled_at, follow_up.cancelled_by = timezone.now(), actor
     follow_up.save(update_fields=["cancelled_at", "cancelled_by"])
+    _event(follow_up, case=case, actor=actor, action="follow_up.cancel", **details)
+
+
+def _event(follow_up: FollowUp, *, case: Case, actor, action: str, **details) -> None:
+    """Note a held or cancelled follow-up on the case's timeline, naming it and its deadline."""
     case_event_record(
-        case=case,
-        actor=actor,
-        action="follow_up.cancel",
-        follow_up_id=follow_up.pk,
-        deadline_id=follow_up.deadline_id,
-        **details,
+        case=case, actor=actor, action=action, follow_up_id=follow_up.pk, deadline_id=follow_up.deadline_id, **details
     )

@@ -1,7 +1,7 @@
 """Follow-up pages: plan, record, cancel."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -9,22 +9,21 @@ from access import policy
 from cases.models import Case
 from cases.pages import case_for_form
 from hlt.forms import ConfirmForm
-from hlt.pages import form_flow
 from meetings.selectors import meetings_open_for_case, team_users
 from support import services
 from support.forms import (
     FollowUpPlanForm,
     FollowUpRecordForm,
 )
-from support.models import FollowUpKind
+from support.models import FollowUp, FollowUpKind
 from support.selectors import interventions_to_follow_up
 from support.views.helpers import (
     _back_if_closed,
+    _back_to_plan,
     _back_unless_supported,
     _follow_up,
     _label,
-    _plan_url,
-    _to_plan,
+    _plan_flow,
 )
 
 # --- Follow-ups -------------------------------------------------------------------------------------
@@ -74,13 +73,12 @@ def follow_up_new(request, case_id):
             late_reason=data.get("late_reason", ""),
         )
 
-    return form_flow(
+    return _plan_flow(
         request,
+        case,
         form,
         save=save,
         success=_planned,
-        redirect_to=_plan_url(case),
-        case=case,
         title=_("Plan a follow-up"),
         intro=_(
             "The responsible person is reminded before the date; when it passes unrecorded, the team's coordinator "
@@ -90,16 +88,22 @@ def follow_up_new(request, case_id):
     )
 
 
+def _back_unless_open(request, case: Case, follow_up: FollowUp) -> HttpResponse | None:
+    """Send the user back to the plan when the case is closed or the follow-up is already recorded or cancelled."""
+    if back := _back_if_closed(request, case):
+        return back
+    if not follow_up.is_open:
+        return _back_to_plan(request, case, _("This follow-up is already recorded or cancelled."))
+    return None
+
+
 @login_required
 def follow_up_record(request, case_id, follow_up_id: int):
     """Record a follow-up that was held and, optionally, evaluate its intervention."""
     case = case_for_form(request, case_id)
     follow_up = _follow_up(request, case, follow_up_id)
-    if back := _back_if_closed(request, case):
+    if back := _back_unless_open(request, case, follow_up):
         return back
-    if not follow_up.is_open:
-        messages.info(request, _("This follow-up is already recorded or cancelled."))
-        return _to_plan(case)
     form = FollowUpRecordForm(
         request.POST or None,
         has_intervention=follow_up.intervention_id is not None,
@@ -120,13 +124,12 @@ def follow_up_record(request, case_id, follow_up_id: int):
         )
 
     subject = _label(follow_up.intervention) if follow_up.intervention else _("The plan as a whole")
-    return form_flow(
+    return _plan_flow(
         request,
+        case,
         form,
         save=save,
         success=_("The follow-up is recorded."),
-        redirect_to=_plan_url(case),
-        case=case,
         title=_("Record the follow-up"),
         intro=_("%(subject)s · planned for %(date)s.")
         % {"subject": subject, "date": formats.date_format(follow_up.planned_on, "Y-m-d")},
@@ -140,22 +143,17 @@ def follow_up_cancel(request, case_id, follow_up_id: int):
     since the case cannot be closed while the follow-up is open."""
     case = case_for_form(request, case_id, action=policy.END_DEADLINE)
     follow_up = _follow_up(request, case, follow_up_id)
-    if back := _back_if_closed(request, case):
+    if back := _back_unless_open(request, case, follow_up):
         return back
-    if not follow_up.is_open:
-        messages.info(request, _("This follow-up is already recorded or cancelled."))
-        return _to_plan(case)
-    return form_flow(
+    return _plan_flow(
         request,
+        case,
         ConfirmForm(request.POST if request.method == "POST" else None),
         save=lambda data: services.follow_up_cancel(follow_up=follow_up, actor=request.user),
         success=_("The follow-up is cancelled."),
-        redirect_to=_plan_url(case),
-        case=case,
         title=_("Cancel the follow-up"),
         intro=_(
             "Cancel a follow-up that will not take place. Its reminders stop, and at an HLT meeting the case leaves "
             "the agenda."
         ),
-        submit=_("Cancel the follow-up"),
     )

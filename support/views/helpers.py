@@ -3,12 +3,12 @@
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from access import policy
 from access.log import form_log_action
 from cases.models import Case, CaseStatus
+from cases.pages import case_form_flow
 from meetings.selectors import intervention_types, team_users
 from support.forms import (
     InterventionForm,
@@ -17,35 +17,39 @@ from support.models import SUPPORT_STATUSES, FollowUp, Intervention
 
 
 def _plan_url(case: Case) -> str:
-    return reverse("cases:detail", args=[case.pk]) + "#plan"
+    return case.get_absolute_url() + "#plan"
 
 
 def _to_plan(case: Case):
     return redirect(_plan_url(case))
 
 
+def _back_to_plan(request, case: Case, message: str) -> HttpResponse:
+    """Back to the plan, saying why the page asked for is not offered."""
+    messages.info(request, message)
+    return _to_plan(case)
+
+
 def _back_unless_supported(request, case: Case) -> HttpResponse | None:
     """Send the user back to the case when support cannot be planned on it (yet, or any more)."""
-    if not case.is_open:
-        messages.info(request, _("The case is closed."))
-        return _to_plan(case)
+    if back := _back_if_closed(request, case):
+        return back
     if case.status not in SUPPORT_STATUSES:
-        messages.info(
+        return _back_to_plan(
             request,
+            case,
             _(
                 "Interventions and follow-ups are planned once the team has discussed the case at a meeting; "
                 "this case is “%(status)s”."
             )
             % {"status": CaseStatus(case.status).label},
         )
-        return _to_plan(case)
     return None
 
 
 def _back_if_closed(request, case: Case) -> HttpResponse | None:
     if not case.is_open:
-        messages.info(request, _("The case is closed."))
-        return _to_plan(case)
+        return _back_to_plan(request, case, _("The case is closed."))
     return None
 
 
@@ -74,3 +78,8 @@ def _label(intervention: Intervention) -> str:
         "type": intervention.intervention_type.name,
         "start": intervention.start_date.isoformat(),
     }
+
+
+def _plan_flow(request, case: Case, form, **flow) -> HttpResponse:
+    """`form_flow` for a form on the case's support plan: a save goes back to the plan."""
+    return case_form_flow(request, case, form, redirect_to=_plan_url(case), **flow)

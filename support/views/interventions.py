@@ -1,13 +1,11 @@
 """Intervention pages: add, edit, from a meeting's agreed actions, status, evaluation."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cases.pages import case_for_form
-from hlt.pages import form_flow
 from support import services
 from support.forms import (
     EvaluationForm,
@@ -18,12 +16,12 @@ from support.models import InterventionStatus
 from support.selectors import items_with_waiting_actions
 from support.views.helpers import (
     _back_if_closed,
+    _back_to_plan,
     _back_unless_supported,
     _intervention,
     _intervention_form,
     _label,
-    _plan_url,
-    _to_plan,
+    _plan_flow,
 )
 
 # --- Interventions ----------------------------------------------------------------------------------
@@ -35,13 +33,12 @@ def intervention_new(request, case_id):
     case = case_for_form(request, case_id)
     if back := _back_unless_supported(request, case):
         return back
-    return form_flow(
+    return _plan_flow(
         request,
+        case,
         _intervention_form(request, case, initial={"start_date": timezone.localdate()}),
         save=lambda data: services.intervention_add(case=case, actor=request.user, **data),
         success=_("The intervention is added to the plan."),
-        redirect_to=_plan_url(case),
-        case=case,
         title=_("Add an intervention"),
         submit=_("Add"),
     )
@@ -55,16 +52,14 @@ def intervention_edit(request, case_id, intervention_id: int):
     if back := _back_if_closed(request, case):
         return back
     if not intervention.is_active:
-        messages.info(request, _("A done or cancelled intervention cannot be changed."))
-        return _to_plan(case)
+        return _back_to_plan(request, case, _("A done or cancelled intervention cannot be changed."))
     initial = {name: getattr(intervention, name) for name in services.INTERVENTION_FIELDS}
-    return form_flow(
+    return _plan_flow(
         request,
+        case,
         _intervention_form(request, case, initial=initial),
         save=lambda data: services.intervention_update(intervention=intervention, actor=request.user, **data),
         success=_("The changes are saved."),
-        redirect_to=_plan_url(case),
-        case=case,
         title=_("Change the intervention"),
         submit=_("Save"),
     )
@@ -87,8 +82,7 @@ def interventions_from_meeting(request, case_id):
         return back
     items = items_with_waiting_actions(case)
     if not items:
-        messages.info(request, _("Every agreed action of the meetings already has an intervention."))
-        return _to_plan(case)
+        return _back_to_plan(request, case, _("Every agreed action of the meetings already has an intervention."))
 
     def save(data):
         return services.interventions_from_meeting(
@@ -98,13 +92,12 @@ def interventions_from_meeting(request, case_id):
             follow_up_date=data["follow_up_date"],
         )
 
-    return form_flow(
+    return _plan_flow(
         request,
+        case,
         FromMeetingForm(request.POST or None, items=items, initial={"start_date": timezone.localdate()}),
         save=save,
         success=_added_to_plan,
-        redirect_to=_plan_url(case),
-        case=case,
         title=_("Interventions from the meeting's agreed actions"),
         intro=_(
             "Each agreed action becomes a planned intervention, with the unit and person the meeting named. "
@@ -124,17 +117,15 @@ def intervention_status(request, case_id, intervention_id: int):
     order = list(InterventionStatus.values)
     moves = sorted(services.STATUS_MOVES[intervention.status], key=order.index)
     if not moves:
-        messages.info(request, _("A done or cancelled intervention keeps its status."))
-        return _to_plan(case)
-    return form_flow(
+        return _back_to_plan(request, case, _("A done or cancelled intervention keeps its status."))
+    return _plan_flow(
         request,
+        case,
         StatusForm(request.POST or None, choices=[(status, InterventionStatus(status).label) for status in moves]),
         save=lambda data: services.intervention_update_status(
             intervention=intervention, actor=request.user, status=data["status"]
         ),
         success=_("The status of the intervention is changed."),
-        redirect_to=_plan_url(case),
-        case=case,
         title=_("Change the status of the intervention"),
         intro=_("%(intervention)s is “%(status)s”. A done or cancelled intervention keeps its status.")
         % {"intervention": _label(intervention), "status": intervention.get_status_display()},
@@ -150,16 +141,16 @@ def intervention_evaluate(request, case_id, intervention_id: int):
     if back := _back_if_closed(request, case):
         return back
     if request.method != "POST" and intervention.status != InterventionStatus.DONE:
-        messages.info(request, _("Only a finished intervention can be evaluated. Mark it done first."))
-        return _to_plan(case)
+        return _back_to_plan(request, case, _("Only a finished intervention can be evaluated. Mark it done first."))
     initial = {
         "outcome": intervention.outcome,
         "family_view": intervention.family_view,
         "evaluation_comment": intervention.evaluation_comment,
         "evaluated_on": intervention.evaluated_on or timezone.localdate(),
     }
-    return form_flow(
+    return _plan_flow(
         request,
+        case,
         EvaluationForm(request.POST or None, initial=initial),
         save=lambda data: services.intervention_evaluate(
             intervention=intervention,
@@ -171,8 +162,6 @@ def intervention_evaluate(request, case_id, intervention_id: int):
             today=timezone.localdate(),
         ),
         success=_("The evaluation is saved."),
-        redirect_to=_plan_url(case),
-        case=case,
         title=_("Evaluate the intervention"),
         intro=_label(intervention),
         submit=_("Save the evaluation"),
