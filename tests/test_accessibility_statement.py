@@ -108,3 +108,13 @@ def test_it_states_the_session_limits_the_deployment_sets(client, english, setti
     assert "90 seconds before that, a dialogue warns you" in text
     assert "After 8 hours you are logged out even if you are active" in text
     assert "15 minutes" not in text and "12 hours" not in text
+
+
+def test_it_is_in_swedish_with_digg_s_wording_by_default(client, deployment):
+    text = _statement(client)
+
+    assert "Tillgänglighetsredogörelse" in text
+    assert "HLT Samverkan är delvis förenlig med lagen om tillgänglighet till digital offentlig service" in text
+    assert "Myndigheten för digital förvaltning (Digg) har tillsyn över lagen" in text
+    assert "Tjänsten bedömdes senast den 5 oktober 2026." in text
+    assert "loggas du ut efter 15 minuter utan aktivitet" in text
