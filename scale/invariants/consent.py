@@ -64,9 +64,11 @@ CONSENT = [
     Invariant(
         "consent_ended_unmarked",
         "consent_consent",
-        "consent_expiry_sweep marks every standing consent whose last day has passed as expired.",
-        """SELECT id AS pk FROM consent_consent
-           WHERE withdrawn_at IS NULL AND expired_at IS NULL AND valid_until < %(today)s""",
+        "The consent expiry deadline (consent/expiry.py) marks every standing consent of an open case whose last day "
+        "has passed as expired.",
+        """SELECT c.id AS pk FROM consent_consent c JOIN cases_case k ON k.id = c.case_id
+           WHERE c.withdrawn_at IS NULL AND c.expired_at IS NULL AND c.valid_until < %(today)s
+             AND k.status <> 'closed'""",
     ),
     Invariant(
         "consent_of_no_guardian",
