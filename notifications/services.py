@@ -1,4 +1,5 @@
 from collections.abc import Iterable
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,7 +21,7 @@ def notify(*, recipients: Iterable, kind: str, key: str, link: str) -> list[Noti
         )
         if is_new:
             created.append(notification)
-            transaction.on_commit(lambda pk=notification.pk: send_notification_email_task.delay(pk))
+            transaction.on_commit(partial(send_notification_email_task.delay, notification.pk))
     return created
 
 

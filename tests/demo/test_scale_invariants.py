@@ -9,6 +9,7 @@ reported by the one check for its rule, so no check is vacuous.
 import io
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.utils import timezone
@@ -67,13 +68,47 @@ BREAKS = {
     "case_closed_with_consent_window": """
         UPDATE cases_case SET consent_in_force_until = current_date
         WHERE id = (SELECT id FROM cases_case WHERE status = 'closed' ORDER BY id LIMIT 1) RETURNING id""",
-    "case_consent_window_not_its_consents": """
-        UPDATE cases_case SET consent_in_force_until = consent_in_force_until + 1
-        WHERE id = (SELECT id FROM cases_case WHERE status = 'ready' ORDER BY id LIMIT 1) RETURNING id""",
-    "consent_ended_unmarked": """
-        UPDATE consent_consent SET valid_from = least(valid_from, current_date - 1), valid_until = current_date - 1
-        WHERE id = (SELECT c.id FROM consent_consent c JOIN cases_case k ON k.id = c.case_id
-                    WHERE k.status = 'closed' AND c.withdrawn_at IS NULL ORDER BY c.id LIMIT 1) RETURNING id""",
+    # The end-of-consent deadline's reminder follows the window: it is kept in step, as the consent
+    # services would, so that only the window breaks its rule.
+    "case_consent_window_not_its_consents": f"""
+        WITH moved AS (
+            UPDATE cases_case SET consent_in_force_until = consent_in_force_until + 1
+            WHERE id = (SELECT id FROM cases_case WHERE status = 'ready' ORDER BY id LIMIT 1)
+            RETURNING id, consent_in_force_until AS until
+        ), followed AS (
+            UPDATE cases_deadline d
+            SET next_step_at = (m.until - {int(settings.HLT_CONSENT_REMINDER_DAYS)})::timestamp AT TIME ZONE
+                '{settings.TIME_ZONE}'
+            FROM moved m WHERE d.case_id = m.id AND d.kind = 'consent_expiry' AND d.completed_at IS NULL
+              AND d.next_step = 0 AND d.next_step_at < d.due_at
+        )
+        SELECT id FROM moved""",  # noqa: S608 - our own SQL
+    "case_consent_deadline_not_its_consents": """
+        UPDATE cases_deadline SET completed_at = now(), next_step_at = NULL
+        WHERE id = (SELECT d.id FROM cases_deadline d JOIN cases_case c ON c.id = d.case_id
+                    WHERE c.status = 'ready' AND d.kind = 'consent_expiry' AND d.completed_at IS NULL
+                    ORDER BY d.id LIMIT 1) RETURNING case_id""",
+    "case_closed_with_consent_deadline": """
+        UPDATE cases_deadline SET completed_at = NULL, completed_by_id = NULL, next_step = 0, next_step_at = due_at
+        WHERE id = (SELECT d.id FROM cases_deadline d JOIN cases_case c ON c.id = d.case_id
+                    WHERE c.status = 'closed' AND d.kind = 'consent_expiry' ORDER BY d.id LIMIT 1) RETURNING case_id""",
+    # Since the end of consent is a deadline of the open case (consent.expiry), a consent that ended
+    # unmarked is one whose expiry step was taken and failed to mark it: on a case whose consent is
+    # not in force anyway (lapsed), so that its window and its lapse stay right.
+    "consent_ended_unmarked": f"""
+        WITH ended AS (
+            UPDATE consent_consent SET valid_from = least(valid_from, current_date - 1), valid_until = current_date - 1
+            WHERE id = (SELECT c.id FROM consent_consent c JOIN cases_case k ON k.id = c.case_id
+                        WHERE k.status <> 'closed' AND k.consent_lapsed AND k.consent_in_force_until IS NULL
+                          AND c.withdrawn_at IS NULL AND c.expired_at IS NULL ORDER BY c.id LIMIT 1)
+            RETURNING id, case_id, valid_until
+        ), taken AS (
+            UPDATE cases_deadline d SET due_date = e.valid_until,
+                due_at = (e.valid_until + 1)::timestamp AT TIME ZONE '{settings.TIME_ZONE}', next_step = 1,
+                next_step_at = NULL
+            FROM ended e WHERE d.case_id = e.case_id AND d.kind = 'consent_expiry' AND d.completed_at IS NULL
+        )
+        SELECT id FROM ended""",  # noqa: S608 - our own SQL
     "deadline_due_at_not_end_of_due_date": """
         UPDATE cases_deadline SET due_at = due_at - interval '1 hour'
         WHERE id = (SELECT id FROM cases_deadline WHERE completed_at IS NOT NULL ORDER BY id LIMIT 1) RETURNING id""",
