@@ -5,6 +5,8 @@ from consent.models import CATEGORIES
 from consent.services import default_valid_until
 from hlt.pdf import render_pdf
 
+TITLE = "Samtycke till samverkan inom HLT"
+
 
 def consent_form_pdf(*, case: Case, guardian: Adult, show_address: bool, show_school: bool = True) -> bytes:
     """The pre-filled consent form (samtyckesblankett) for one guardian to sign.
@@ -30,4 +32,5 @@ def consent_form_pdf(*, case: Case, guardian: Adult, show_address: bool, show_sc
             "valid_until": default_valid_until(today),
             "today": today,
         },
+        title=TITLE,
     )

@@ -4,6 +4,7 @@ A value that cannot be parsed stops start-up instead of silently becoming a defa
 a typo in DEBUG or SESSION_IDLE_MINUTES must never weaken a deployment.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -37,6 +38,17 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be an integer, not {raw!r}") from None
+
+
+def env_date(name: str, default: datetime.date) -> datetime.date:
+    """A date written YYYY-MM-DD."""
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return datetime.date.fromisoformat(raw.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a date written YYYY-MM-DD, not {raw!r}") from None
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

@@ -5,6 +5,7 @@ a file cache and an embedded secret key. Giving SECRET_KEY switches demo mode of
 every setting production needs must be given or start-up fails.
 """
 
+import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -13,7 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from hlt.content_policy import content_security_policy, origin_of
-from hlt.env import env_bool, env_int, env_list, env_secret, env_str
+from hlt.env import env_bool, env_date, env_int, env_list, env_secret, env_str
 from hlt.error_reporting import error_reporting_init
 from hlt.logging_config import logging_config
 
@@ -180,6 +181,12 @@ HLT_SESSION_WARNING_SECONDS = env_int("HLT_SESSION_WARNING_SECONDS", 120)
 SESSION_COOKIE_AGE = HLT_SESSION_MAX_HOURS * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# The accessibility statement (/tillganglighet/): who runs this deployment, where users report barriers,
+# and when the operator last assessed it against the law (DIGG's required parts; the text is in the template).
+HLT_ACCESSIBILITY_ORGANISATION = env_str("HLT_ACCESSIBILITY_ORGANISATION", "")
+HLT_ACCESSIBILITY_CONTACT = env_str("HLT_ACCESSIBILITY_CONTACT", "")
+HLT_ACCESSIBILITY_ASSESSED_ON = env_date("HLT_ACCESSIBILITY_ASSESSED_ON", datetime.date(2026, 11, 22))
 
 # --- HTTPS and headers ----------------------------------------------------------------------
 HLT_HTTPS = env_bool("HLT_HTTPS", not HLT_DEMO)

@@ -1,5 +1,7 @@
+import datetime
 import sys
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -10,6 +12,9 @@ from access import policy
 from hlt.outage import is_outage
 from teams.models import Team
 from teams.selectors import area_list_for_management, scope_list_for_process_leader, team_list_for_member
+
+# When templates/accessibility.html last changed what it says: DIGG asks for it beside the date of assessment.
+STATEMENT_UPDATED_ON = datetime.date(2026, 12, 3)
 
 
 @login_required
@@ -24,7 +29,21 @@ def home(request):
 
 
 def accessibility(request):
-    return render(request, "accessibility.html")
+    """The accessibility statement in the form DIGG prescribes. What differs between deployments (who
+    runs it, where to report, when it was assessed, the session limits) comes from settings."""
+    return render(
+        request,
+        "accessibility.html",
+        {
+            "organisation": settings.HLT_ACCESSIBILITY_ORGANISATION,
+            "contact": settings.HLT_ACCESSIBILITY_CONTACT,
+            "assessed_on": settings.HLT_ACCESSIBILITY_ASSESSED_ON,
+            "updated_on": STATEMENT_UPDATED_ON,
+            "idle_minutes": settings.HLT_SESSION_IDLE_MINUTES,
+            "warning_seconds": settings.HLT_SESSION_WARNING_SECONDS,
+            "max_hours": settings.HLT_SESSION_MAX_HOURS,
+        },
+    )
 
 
 @never_cache

@@ -26,8 +26,10 @@ from meetings.models import AgendaItem
 from teams.selectors import membership_of
 
 TEMPLATE = "meetings/letter_pdf.html"
-# Part of the digest: raise it when the template changes what a letter says, so letters re-render.
-LETTER_VERSION = 2
+TITLE = "Återkoppling från HLT-teamet"
+# Part of the digest: raise it when the template changes what a letter says or how it is printed, so
+# letters re-render (3: tagged PDF/A-2a and PDF/UA-1).
+LETTER_VERSION = 3
 
 
 def _letter_items():
@@ -99,7 +101,7 @@ def feedback_letter_context(item: AgendaItem) -> dict:
 
 def feedback_letter_pdf(context: dict) -> bytes:
     """The letter that `feedback_letter_context(item)` describes, as an A4 PDF."""
-    return render_pdf(TEMPLATE, context)
+    return render_pdf(TEMPLATE, context, title=TITLE)
 
 
 def feedback_letter_digest(context: dict) -> str:

@@ -19,6 +19,8 @@ ROLES = {
     "relative": "Närstående",
 }
 PRINCIPALS = {"municipality": "Kommunen", "region": "Regionen"}
+DOCUMENT_TITLE = "Samordnad individuell plan (SIP)"
+INVITATION_TITLE = "Kallelse till SIP-möte"
 STATUSES = {"draft": "Utkast – inte fastställd", "established": "Fastställd", "ended": "Avslutad"}
 
 
@@ -77,7 +79,7 @@ def sip_document_pdf(*, case: Case, sip: Sip) -> bytes:
     under their own headings, the overall responsibility and coordinator, the SIP meeting and
     follow-up, who convenes, the legal reference, version and date. It prints no address at all,
     and not the school when the child or an adult of the case is protected."""
-    return render_pdf("sip/sip_pdf.html", _common(case, sip))
+    return render_pdf("sip/sip_pdf.html", _common(case, sip), title=DOCUMENT_TITLE)
 
 
 def sip_invitation_pdf(*, case: Case, sip: Sip) -> bytes:
@@ -98,4 +100,5 @@ def sip_invitation_pdf(*, case: Case, sip: Sip) -> bytes:
                 {"name": adult.full_name, "address": [] if hand_over else adult.address_lines} for adult in guardians
             ],
         },
+        title=INVITATION_TITLE,
     )

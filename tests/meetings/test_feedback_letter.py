@@ -206,9 +206,9 @@ def renders(monkeypatch):
     calls = []
     real = meetings_pdf.render_pdf
 
-    def counting(template, context):
+    def counting(template, context, **options):
         calls.append(template)
-        return real(template, context)
+        return real(template, context, **options)
 
     monkeypatch.setattr(meetings_pdf, "render_pdf", counting)
     return calls

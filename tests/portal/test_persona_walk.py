@@ -34,14 +34,13 @@ from django.apps import apps
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import connection, transaction
 from django.http import HttpRequest
-from django.template.loader import render_to_string
 from django.test import override_settings
 from django.urls import resolve
-from django.utils import translation
 from pypdf import PdfReader
 
 from access.models import AccessLogEntry, Outcome
 from hlt.heartbeat import heartbeat_record
+from hlt.pdf import document_html
 from tests.portal import walk_oracle as rules
 from tests.portal.walk_paths import (
     FEEDBACK_NAMES,
@@ -63,13 +62,12 @@ PDF_MODULES = ["consent.pdf", "sip.pdf", "meetings.pdf"]
 DOCUMENT_MARK = b"%walk: the document's HTML, as WeasyPrint would print it\n"
 
 
-def _document_source(template_name: str, context: dict) -> bytes:
+def _document_source(template_name: str, context: dict, *, title: str) -> bytes:
     """Stands in for `hlt.pdf.render_pdf` during the walk: the HTML WeasyPrint would print, which
     holds everything the PDF says (and its markup). WeasyPrint takes most of a second a document
     and the walk asks for about a hundred; tests/consent/test_consent_pdf.py and the other PDF tests read
     real PDFs."""
-    with translation.override("sv"):
-        return DOCUMENT_MARK + render_to_string(template_name, context).encode()
+    return DOCUMENT_MARK + document_html(template_name, context, title=title).encode()
 
 
 @pytest.fixture(scope="module")
