@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from cases.deadline_kinds import DeadlineKindSpec, Step, kind_spec
 from cases.models import Case, CaseStatus, Deadline
 from hlt.workdays import add_working_days, local_datetime
-from notifications.services import notify
+from notifications.services import notices_batched, notify
 from teams.models import DayCount, Municipality, ProcessLeaderScope
 from teams.selectors import coordinator_memberships
 
@@ -169,19 +169,27 @@ def deadline_sweep(*, now: datetime, batch_size: int = 200) -> int:
             )
             if not batch:
                 return taken
-            for deadline in batch:
-                if deadline.case.status == CaseStatus.CLOSED:
-                    # A closed case owes no feedback: no more reminders (the deadline stays unmet).
-                    deadline.next_step_at = None
-                    continue
-                spec = kind_spec(deadline.kind)
-                steps = spec.steps(deadline)
-                due = [i for i in range(deadline.next_step, len(steps)) if steps[i].at <= now]
-                if due:
-                    spec.take(deadline, steps[due[-1]], now=now, cache=recipients_cache)
-                    deadline.next_step = due[-1] + 1
-                    taken += 1
-                # The steps may have changed with the settings: act again at the next one, if any.
-                upcoming = [step.at for step in steps[deadline.next_step :] if step.at > now]
-                deadline.next_step_at = upcoming[0] if upcoming else None
+            # The batch's notices are one INSERT and one e-mail task, not a statement and a task each.
+            with notices_batched():
+                for deadline in batch:
+                    taken += _take_step(deadline, now=now, cache=recipients_cache)
             Deadline.objects.bulk_update(batch, ["next_step", "next_step_at"])
+
+
+def _take_step(deadline: Deadline, *, now: datetime, cache: dict) -> int:
+    """Take the latest step of `deadline` whose time has come and move it on to the next; returns
+    1 when a step was taken. The caller saves `next_step` and `next_step_at`."""
+    if deadline.case.status == CaseStatus.CLOSED:
+        # A closed case owes no feedback: no more reminders (the deadline stays unmet).
+        deadline.next_step_at = None
+        return 0
+    spec = kind_spec(deadline.kind)
+    steps = spec.steps(deadline)
+    due = [i for i in range(deadline.next_step, len(steps)) if steps[i].at <= now]
+    if due:
+        spec.take(deadline, steps[due[-1]], now=now, cache=cache)
+        deadline.next_step = due[-1] + 1
+    # The steps may have changed with the settings: act again at the next one, if any.
+    upcoming = [step.at for step in steps[deadline.next_step :] if step.at > now]
+    deadline.next_step_at = upcoming[0] if upcoming else None
+    return 1 if due else 0
