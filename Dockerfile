@@ -14,7 +14,7 @@ RUN apt-get update \
 WORKDIR /app
 # Requirements first, so a code change does not reinstall them.
 COPY requirements/base.txt requirements/base.txt
-RUN pip install -r requirements/base.txt
+RUN pip install --require-hashes -r requirements/base.txt
 
 COPY . .
 # Static files are collected at build time. No secret exists during the build: the settings import in

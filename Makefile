@@ -1,6 +1,6 @@
 # HLT Samverkan: two commands do all set-up.
 #   make run   – the portal with demo data on embedded defaults (SQLite, filesystem broker)
-#   make test  – the import contracts, then the whole suite on PostgreSQL and Redis
+#   make test  – the import contracts and types, then the whole suite on PostgreSQL and Redis
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -19,18 +19,18 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hlt_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/2
 BENCH_ENV = DJANGO_SETTINGS_MODULE=hlt.settings_test DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL)
 
-.PHONY: run test bench lint format messages pdf-deps system-deps check-services clean
+.PHONY: run test bench lint format messages requirements pdf-deps system-deps check-services clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
 $(VENV)/.base: requirements/base.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements/base.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements/base.txt
 	touch $@
 
 $(VENV)/.dev: requirements/dev.txt requirements/base.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements/dev.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.txt
 	touch $@ $(VENV)/.base
 
 run: $(VENV)/.base pdf-deps
@@ -70,9 +70,11 @@ system-deps: pdf-deps
 check-services: $(VENV)/.dev
 	@DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python scripts/check_services.py
 
-# The import direction (pyproject.toml, [tool.importlinter]) is checked first: it takes seconds.
+# The import direction (pyproject.toml, [tool.importlinter]) and the types of the services and selectors
+# ([tool.mypy]) are checked first: they take seconds (mypy about ten without its cache).
 test: $(VENV)/.dev system-deps check-services
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest
 
 # The dashboards on a national-scale dataset (issue 6): not part of `make test`, it takes minutes.
@@ -86,6 +88,7 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .
@@ -95,6 +98,16 @@ format: $(VENV)/.dev
 messages: $(VENV)/.base
 	$(BIN)/python manage.py makemessages --locale sv --ignore '.venv/*' --ignore 'var/*' --ignore 'staticfiles/*' --ignore 'tests/*'
 	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
+
+# Compile requirements/*.txt from the .in files with hashes, keeping every pin the .txt files hold (upgrade one
+# package with `make requirements UPGRADE=name`). dev.txt is constrained by base.txt, so both pin the same.
+COMPILE = $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+  --no-emit-find-links $(if $(UPGRADE),--upgrade-package $(UPGRADE))
+# Not through .venv/.dev: after a merge the .txt files may not install until they are compiled again.
+requirements: | $(BIN)/python
+	$(BIN)/pip install --quiet "$$(grep -o '^pip-tools==[^ ]*' requirements/dev.txt)"
+	$(COMPILE) requirements/base.in -o requirements/base.txt
+	$(COMPILE) requirements/dev.in -o requirements/dev.txt
 
 clean:
 	rm -rf $(VENV) var staticfiles

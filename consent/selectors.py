@@ -27,7 +27,7 @@ class GuardianStatus:
 
     @property
     def label(self) -> str:
-        return GuardianState(self.state).label
+        return str(GuardianState(self.state).label)
 
 
 @dataclass

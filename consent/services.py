@@ -184,7 +184,7 @@ def consent_record(
     too large. The case becomes ready for a meeting when this completes the consent.
     """
     case_require_open(case)
-    errors = {}
+    errors: dict[str, str | list[str]] = {}
     if adult is not None and (adult.case_id != case.pk or not adult.is_guardian):
         errors["giver"] = _("Only the child's legal guardians (or the child) can consent.")
     if adult is None and not maturity_assessment.strip():
@@ -231,7 +231,7 @@ def consent_record(
     try:
         with transaction.atomic():
             if document is not None:
-                consent.document.save(document.name, document, save=False)
+                consent.document.save(document.name or "", document, save=False)  # stored under a random name
             consent.save()
             consent.parties.set(parties)
             case_event_record(

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import DateField, F, IntegerField, Model, Q, QuerySet, Sum, Value
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import ClosureReason
@@ -33,7 +34,7 @@ class Level:
     model: type[Model]
     field: str  # the summary's column and grain for this level
     child: str | None  # the slug of the level a dashboard compares
-    name: str
+    name: str | Promise  # translated when shown
 
     def team_path(self) -> str:
         return {
@@ -120,7 +121,7 @@ def _read_counts(dashboard: Dashboard) -> None:
     k = dashboard.k
     names = [*COUNTS, "experience_sum"]
     sums = {name: Sum(name) for name in [*names, *(f"{name}_keys" for name in COUNTS)]}
-    for row in _by_group(TeamMonth, dashboard, **sums):
+    for row in _by_group(TeamMonth, dashboard, once=None, **sums):
         group = _group(row)
         for name in COUNTS:
             dashboard.cells[(group, name)] = Cell.of(row[name] or 0, row[f"{name}_keys"] or 0, k)
@@ -210,11 +211,13 @@ def _fill_and_perturb(dashboard: Dashboard) -> None:
 
 def _children(level: Level, unit: Model) -> list[Model]:
     if level.slug == "region":
-        return list(Municipality.objects.filter(region=unit).order_by("name"))
+        return list(Municipality.objects.filter(region=unit.pk).order_by("name"))
     if level.slug == "kommun":
-        return list(Team.objects.filter(area__municipality=unit).select_related("area").order_by("area__name", "name"))
+        return list(
+            Team.objects.filter(area__municipality=unit.pk).select_related("area").order_by("area__name", "name")
+        )
     if level.slug == "omrade":
-        return list(Team.objects.filter(area=unit).select_related("area").order_by("name"))
+        return list(Team.objects.filter(area=unit.pk).select_related("area").order_by("name"))
     return []
 
 

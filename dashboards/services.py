@@ -19,6 +19,8 @@ from django.db.models import (
     Count,
     DateField,
     F,
+    Field,
+    Model,
     Q,
     QuerySet,
     Sum,
@@ -279,13 +281,21 @@ def _roll_up(since: datetime.date | None) -> None:
     """The rows of the grains above the team, each added up from the grain below it."""
     for model, (keys, measures) in ROLLED_UP.items():
         for below, grain in zip(model.GRAINS, model.GRAINS[1:], strict=False):
-            rows = model.objects.filter(grain=below, **_from(since, "month")).values(
+            rows = model._default_manager.filter(grain=below, **_from(since, "month")).values(
                 f_grain=Value(grain),
                 **{f"f_{unit}": F(unit) for unit in _units_of(grain)},
                 f_month=F("month"),
                 **{f"f_{key}": F(key) for key in keys},
             )
             _write(model, rows.annotate(**{f"f_{name}": Sum(name) for name in measures}).order_by())
+
+
+def _column(model: type[Model], name: str) -> str:
+    """The quoted column of one of `model`'s own fields (a foreign key's is `<name>_id`)."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, Field) or field.column is None:
+        raise LookupError(f"{model.__name__}.{name} has no column of its own.")
+    return connection.ops.quote_name(field.column)
 
 
 def _count_discussed(since: datetime.date | None) -> None:
@@ -296,8 +306,8 @@ def _count_discussed(since: datetime.date | None) -> None:
     source, target = quote(DiscussedChild._meta.db_table), quote(DiscussedCount._meta.db_table)
     recent = f"WHERE child_id IN (SELECT child_id FROM {source} WHERE month >= %s)" if since else ""  # noqa: S608
     for grain in DiscussedCount.GRAINS:
-        units = ", ".join(quote(DiscussedCount._meta.get_field(unit).column) for unit in _units_of(grain))
-        own = quote(DiscussedCount._meta.get_field(grain).column)
+        units = ", ".join(_column(DiscussedCount, unit) for unit in _units_of(grain))
+        own = _column(DiscussedCount, grain)
         # Table and column names come from the models; the grain and the month are bound parameters.
         sql = f"""
             INSERT INTO {target} (grain, {units}, month, previous, count, keys)

@@ -9,14 +9,28 @@ from pathlib import Path
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import before_task_publish, task_postrun, task_prerun
+
+from hlt.heartbeat import HEARTBEAT_TASK, heartbeat_record
+from hlt.logs import task_finished, task_started
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hlt.settings")
 
 app = Celery("hlt")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# One log line per task run (hlt/logs.py).
+task_prerun.connect(task_started)
+task_postrun.connect(task_finished)
 
 app.conf.beat_schedule = {
+    # Readiness (hlt/health.py) sees beat alive when it sends this and a worker alive when one runs it.
+    # A heartbeat older than a minute says nothing a newer one does not: it expires unread.
+    "health-heartbeat": {
+        "task": "hlt.tasks.heartbeat_task",
+        "schedule": crontab(),
+        "options": {"expires": 60},
+    },
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions_task",
         "schedule": crontab(minute=17, hour=3),
@@ -71,3 +85,10 @@ def _make_broker_folders(sender, **kwargs):
         folder = (sender.conf.broker_transport_options or {}).get(key)
         if folder:
             Path(folder).mkdir(parents=True, exist_ok=True)
+
+
+@before_task_publish.connect
+def _beat_heartbeat(sender=None, **kwargs):
+    # Runs in the process that sends the task: beat, the only sender of the heartbeat.
+    if sender == HEARTBEAT_TASK:
+        heartbeat_record("beat")

@@ -1,4 +1,6 @@
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import Count, Max, Min, QuerySet
 
@@ -29,7 +31,7 @@ def undelivered_email_count(*, now: datetime) -> int:
     return _given_up_since(now).count()
 
 
-def undelivered_emails_by_recipient(*, now: datetime) -> list[dict]:
+def undelivered_emails_by_recipient(*, now: datetime) -> list[Mapping[str, Any]]:
     """Per recipient, the e-mails given up in the last UNDELIVERED_SHOWN_DAYS days: how many, the
     oldest notice and the last given up, most recent first. Only counts and dates: which notices
     they were is case data, and stays in the recipient's inbox."""

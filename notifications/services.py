@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -97,7 +98,7 @@ def notices_create(notices: Iterable[Notice]) -> list[Notification]:
         notification.recipient = recipients[notification.recipient_id]
     if created:
         ids = [notification.pk for notification in created]
-        transaction.on_commit(lambda: send_notification_emails_task.delay(ids))
+        transaction.on_commit(partial(send_notification_emails_task.delay, ids))
     return created
 
 

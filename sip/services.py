@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from cases.models import Case, CaseStatus
 from cases.services import case_event_record, case_require_open, case_transition
 from sip.models import ParticipantRole, Principal, Sip, SipParticipant, SipPrincipal, SipRevision, SipStatus
@@ -44,7 +45,7 @@ class PrincipalInput:
     organisation: str = ""
     responsibilities: str = ""
     is_overall_responsible: bool = False
-    coordinator: object = None  # a user, or None
+    coordinator: User | None = None
     coordinator_name: str = ""
 
 
@@ -53,7 +54,7 @@ class ParticipantInput:
     name: str
     role: str
     organisation: str = ""
-    user: object = None  # a user, or None
+    user: User | None = None
 
 
 def _lock(sip: Sip) -> tuple[Case, Sip]:
@@ -88,7 +89,7 @@ def sip_snapshot(sip: Sip, principals: list[SipPrincipal], participants: list[Si
         "principals": [
             {
                 "principal_type": p.principal_type,
-                "unit": {"id": p.unit.pk, "name": p.unit.name} if p.unit_id else None,
+                "unit": {"id": p.unit.pk, "name": p.unit.name} if p.unit else None,
                 "organisation": p.organisation,
                 "responsibilities": p.responsibilities,
                 "is_overall_responsible": p.is_overall_responsible,

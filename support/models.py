@@ -41,6 +41,9 @@ class EvaluationOutcome(models.TextChoices):
 class Intervention(models.Model):
     """One intervention for the child: created from a meeting's agreed action, or added later."""
 
+    # Not stored: set on each row by support.selectors for the case page.
+    follow_up_passed: bool
+
     case = models.ForeignKey(Case, models.CASCADE, related_name="interventions", verbose_name=_("HLT case"))
     # SET_NULL: the intervention outlives a deleted action; actions of closed minutes are not deleted.
     agreed_action = models.OneToOneField(
@@ -126,6 +129,9 @@ class FollowUp(models.Model):
     not change); the date is the meeting's. The responsible person is reminded before the date and
     the team's coordinator is alerted when it passes unrecorded (`cases.deadlines`).
     """
+
+    # Not stored: set on each row by support.selectors for the case page.
+    is_overdue: bool
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="follow_ups", verbose_name=_("HLT case"))
     intervention = models.ForeignKey(

@@ -125,7 +125,7 @@ class ManagementFactory(factory.django.DjangoModelFactory):
 
 
 # --- Children, cases and consent --------------------------------------------------------------------
-# Identity numbers: only Skatteverket's test series (birth serials 980-999), see tests/test_identity.py.
+# Identity numbers: only Skatteverket's test series (birth serials 980-999), see tests/cases/test_identity.py.
 def child_number(n: int) -> str:
     """A distinct valid personnummer in Skatteverket's test series for the n-th child."""
     year, serial = 2010 + n % 12, 980 + n // 12 % 20

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from cases.models import Case
 from meetings.models import (
     AgendaItem,
@@ -27,7 +28,7 @@ class ActionInput:
     intervention_type: InterventionType
     responsible_unit: Unit
     description: str = ""
-    responsible_person: object = None  # a user, or None
+    responsible_person: User | None = None
     for_family: bool = True
 
 
@@ -65,8 +66,8 @@ def _require_planned(meeting: Meeting) -> None:
         raise ValidationError(_("This meeting is cancelled."))
 
 
-def _check_length(field: str, value: str, limit: int) -> None:
-    if len(value) > limit:
+def _check_length(field: str, value: str, limit: int | None) -> None:
+    if limit is not None and len(value) > limit:
         message = _("Keep it short: at most %(limit)s characters (now %(count)s).")
         raise ValidationError({field: message % {"limit": limit, "count": len(value)}})
 

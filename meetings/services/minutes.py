@@ -45,7 +45,8 @@ def attendance_record(*, meeting: Meeting, actor, present_users, guests_present:
     if any(user.pk not in members for user in users):
         raise ValidationError({"present": _("Only members of the team can be recorded as present.")})
     guests_present = guests_present.strip()
-    if len(guests_present) > Meeting._meta.get_field("guests_present").max_length:
+    limit = Meeting._meta.get_field("guests_present").max_length
+    if limit is not None and len(guests_present) > limit:
         raise ValidationError({"guests_present": _("Shorten the list of guests.")})
     meeting.guests_present = guests_present
     meeting.save(update_fields=["guests_present"])
@@ -215,7 +216,14 @@ def meeting_close(*, meeting: Meeting, actor, now: datetime) -> Meeting:
             deadline_id=item.deadline.pk,
             due_date=due_date.isoformat(),
         )
-        transaction.on_commit(lambda pk=item.pk: feedback_letter_render_task.delay(pk))
+
+        # Robust: the minutes are committed when Redis may already be gone; the letter is then rendered
+        # at its first download (meetings.views.feedback), so the coordinator is told the close succeeded.
+        # A named function, not a partial: a robust callback that fails is logged by its __qualname__.
+        def queue_letter(item_id: int = item.pk) -> None:
+            feedback_letter_render_task.delay(item_id)
+
+        transaction.on_commit(queue_letter, robust=True)
     return meeting
 
 

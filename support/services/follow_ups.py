@@ -216,10 +216,10 @@ def follow_up_cancel(*, follow_up: FollowUp, actor) -> FollowUp:
     """Cancel a follow-up that will not take place (the family moved, the plan changed): its
     deadline is no longer owed and, at an HLT meeting still planned, the case leaves the agenda
     unless another follow-up of it waits for the same meeting."""
-    if follow_up.meeting_id is not None:
+    if follow_up.meeting is not None:
         others = FollowUp.objects.filter(
             case_id=follow_up.case_id,
-            meeting_id=follow_up.meeting_id,
+            meeting=follow_up.meeting,
             held_on__isnull=True,
             cancelled_at__isnull=True,
         ).exclude(pk=follow_up.pk)
