@@ -16,13 +16,14 @@ from functools import partial
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accounts.models import User
 from notifications.models import Notification, first_email_retry_at
 from notifications.tasks import send_notification_emails_task
 
 
 @dataclass(frozen=True)
 class Notice:
-    recipient: object  # an active user
+    recipient: User  # an active user
     kind: str
     key: str
     link: str
@@ -79,7 +80,7 @@ def notices_create(notices: Iterable[Notice]) -> list[Notification]:
     fields = Notification._meta.concrete_fields
     sql = _INSERT.format(
         table=connection.ops.quote_name(Notification._meta.db_table),
-        columns=", ".join(connection.ops.quote_name(field.column) for field in fields),
+        columns=", ".join(connection.ops.quote_name(str(field.column)) for field in fields),
     )
     params = [
         timezone.now(),
