@@ -6,8 +6,10 @@ an action marked as not for the guardians. For a protected child or guardian no 
 and the letter is marked for handing over in person.
 
 The letter is rendered by a task queued when the minutes close, and stored with a digest of what
-it says: rendering again stores a new file only when the content changed, so running the task
-twice, or concurrently, renders it once.
+goes into it: rendering again stores a new file only when that changed, so running the task
+twice, or concurrently, renders it once. The digest is of the inputs as one query reads them
+(`feedback_letter_inputs_digest`), not of the built letter, so a download finds the stored letter
+current, or not, in one query and without building or rendering anything.
 """
 
 import hashlib
@@ -16,19 +18,24 @@ import os
 import tempfile
 import uuid
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import JSONObject
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
+from cases.models import Adult
 from hlt.pdf import render_pdf
 from hlt.storage import private_storage
-from meetings.models import AgendaItem
+from meetings.models import AgendaItem, AgreedAction
+from teams.models import TeamMembership
 from teams.selectors import membership_of
 
 TEMPLATE = "meetings/letter_pdf.html"
 TITLE = "Återkoppling från HLT-teamet"
-# Part of the digest: raise it when the template changes what a letter says or how it is printed, so
-# letters re-render (3: tagged PDF/A-2a and PDF/UA-1).
+# Part of the digest: raise it when the template or `feedback_letter_context` changes what a letter says
+# or how it is printed, so letters re-render (3: tagged PDF/A-2a and PDF/UA-1).
 LETTER_VERSION = 3
 
 
@@ -104,13 +111,66 @@ def feedback_letter_pdf(context: dict) -> bytes:
     return render_pdf(TEMPLATE, context, title=TITLE)
 
 
-def feedback_letter_digest(context: dict) -> str:
-    """A sha256 of the letter's content: the same letter gives the same digest."""
-    return hashlib.sha256(json.dumps(context, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+def feedback_letter_inputs_digest(item_id: int) -> str:
+    """A sha256 of everything `feedback_letter_context` reads for the item, read in one query: the
+    same inputs give the same letter. Reads a little more than the letter prints (every adult's
+    protection, say), so a change may re-render a letter that reads the same; never less."""
+    adults = (
+        Adult.objects.filter(case=OuterRef("case_id"))
+        .order_by(*Adult._meta.ordering)
+        .values(
+            json=JSONObject(
+                **{name: name for name in ("first_name", "last_name", "is_guardian", "protection")},
+                **{name: name for name in ("street_address", "postal_code", "city")},
+            )
+        )
+    )
+    actions = (
+        AgreedAction.objects.filter(item=OuterRef("pk"))
+        .order_by(*AgreedAction._meta.ordering)
+        .values(
+            json=JSONObject(
+                type="intervention_type__name",
+                what="description",
+                unit="responsible_unit__name",
+                for_family="for_family",
+            )
+        )
+    )
+    home_unit = TeamMembership.objects.filter(
+        user=OuterRef("contact_person_id"), team=OuterRef("meeting__team_id")
+    ).values("home_unit__name")[:1]
+    inputs = (
+        AgendaItem.objects.filter(pk=item_id)
+        .values(
+            "proposal",
+            "offer_joint_meeting",
+            "offer_sip",
+            "offer_other",
+            "meeting__starts_at",
+            "meeting__closed_at",
+            "meeting__team__name",
+            "meeting__team__area__name",
+            "meeting__team__area__municipality__name",
+            "case_id",  # the reference is part of it
+            "case__child__first_name",
+            "case__child__last_name",
+            "case__child__protection",
+            "contact_person__full_name",
+            "contact_person__phone",
+            "contact_person__email",
+            home_unit=Subquery(home_unit),
+            adult_rows=ArraySubquery(adults),
+            action_rows=ArraySubquery(actions),
+        )
+        .get()
+    )
+    inputs["version"] = LETTER_VERSION
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
 
 
 def feedback_letter_is_current(item: AgendaItem, digest: str) -> bool:
-    """Whether the stored letter says what `digest` describes and its file is there."""
+    """Whether the stored letter was rendered from the inputs `digest` describes and its file is there."""
     return bool(item.letter) and item.letter_digest == digest and private_storage.exists(item.letter.name)
 
 
@@ -129,6 +189,15 @@ def _write(name: str, content: bytes) -> None:
         raise
 
 
+def feedback_letter_serve(item: AgendaItem) -> None:
+    """Make sure `item.letter` is the current letter, in one query when it is (the digest of its
+    inputs), else rendering it here once (`feedback_letter_render`) and reading its name back."""
+    if feedback_letter_is_current(item, feedback_letter_inputs_digest(item.pk)):
+        return
+    feedback_letter_render(item_id=item.pk)
+    item.refresh_from_db(fields=["letter", "letter_digest"])
+
+
 def feedback_letter_render(*, item_id: int) -> bool:
     """Render and store the item's feedback letter unless the stored one already says the same.
 
@@ -137,12 +206,12 @@ def feedback_letter_render(*, item_id: int) -> bool:
     got the first time (letters/<uuid4>.pdf); a changed letter replaces it.
     """
     with transaction.atomic():
-        item = _letter_items().select_for_update(of=("self",)).get(pk=item_id)
-        context = feedback_letter_context(item)
-        digest = feedback_letter_digest(context)
-        if feedback_letter_is_current(item, digest):
+        stored = AgendaItem.objects.select_for_update().only("letter", "letter_digest").get(pk=item_id)
+        digest = feedback_letter_inputs_digest(item_id)
+        if feedback_letter_is_current(stored, digest):
             return False
-        pdf = feedback_letter_pdf(context)
+        item = _letter_items().get(pk=item_id)
+        pdf = feedback_letter_pdf(feedback_letter_context(item))
         name = item.letter.name or f"letters/{uuid.uuid4()}.pdf"
         _write(name, pdf)
         AgendaItem.objects.filter(pk=item.pk).update(letter=name, letter_digest=digest)

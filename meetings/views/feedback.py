@@ -23,7 +23,7 @@ from hlt.pages import form_saved
 from meetings.feedback import feedback_open_for, feedback_record
 from meetings.forms import FeedbackForm
 from meetings.models import AgendaItem
-from meetings.pdf import feedback_letter_render
+from meetings.pdf import feedback_letter_serve
 
 
 def _item(request, item_id: int) -> AgendaItem:
@@ -103,7 +103,7 @@ def feedback_record_view(request, item_id: int):
 def feedback_letter(request, item_id: int):
     """The feedback letter as a PDF, logged as a print.
 
-    Served from storage when the stored letter is current; when the task has not rendered it yet,
+    Served from storage when the stored letter is current (one query says so); when the task has not rendered it yet,
     or what it says has changed (a new phone number), it is rendered here once and stored, so the
     user never waits for a worker nor gets an outdated letter.
     """
@@ -111,8 +111,7 @@ def feedback_letter(request, item_id: int):
     case = policy.get_for_user(request, case_plain(), item.case_id, log_action=LogAction.PRINT)
     if item.deadline_id is None:
         raise Http404  # no letter before the minutes are closed
-    feedback_letter_render(item_id=item.pk)
-    item.refresh_from_db(fields=["letter", "letter_digest"])
+    feedback_letter_serve(item)
     return FileResponse(
         item.letter.open("rb"),
         as_attachment=True,

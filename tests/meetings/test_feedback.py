@@ -341,6 +341,31 @@ def test_it_loads_my_feedback_in_constant_queries(client, django_assert_num_quer
     assert response.content.decode().count("/brev.pdf") == count
 
 
+@pytest.mark.parametrize("count", [1, 5])
+def test_it_loads_a_coordinators_feedback_in_constant_queries(
+    client, django_assert_num_queries, member, coordinator, team, count
+):
+    late = closed_meeting(team, day=timezone.localdate() - timedelta(days=9))
+    for _ in range(count):
+        discussed_item(consented_case_of(team, member), contact=member, meeting=late)
+        discussed_item(consented_case_of(team, member), contact=coordinator, meeting=late)
+    client.force_login(coordinator)
+    client.get("/")
+    # the same four as a member's: the coordinator's own deadlines and their teams' overdue ones are
+    # two halves of one statement
+    with django_assert_num_queries(4):
+        response = client.get("/aterkopplingar/")
+    assert response.content.decode().count("/brev.pdf") == 2 * count
+
+
+def test_it_lists_the_coordinators_own_overdue_feedback_once(client, consented_case, coordinator):
+    own = discussed_item(consented_case, contact=coordinator, day=timezone.localdate() - timedelta(days=8))
+
+    page = _page(client, coordinator)
+
+    assert page.count(f"/aterkopplingar/{own.pk}/brev.pdf") == 1
+
+
 # --- Who may open what -------------------------------------------------------------------------------
 
 STATUSES = {

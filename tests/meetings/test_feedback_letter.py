@@ -323,6 +323,35 @@ def test_it_serves_the_stored_letter_without_rendering_it_again(client, item, me
     assert len(renders) == 1
 
 
+def test_it_serves_a_stored_letter_in_constant_queries_without_building_it(
+    client, item, member, renders, django_assert_num_queries, monkeypatch
+):
+    feedback_letter_render(item_id=item.pk)
+    client.force_login(member)
+    client.get("/")
+    monkeypatch.setattr(meetings_pdf, "feedback_letter_context", None)  # building the letter would fail
+
+    # user; the item; the case through the policy; the user's membership for the log; the
+    # access-log insert; then the letter's part: one query, the digest of its inputs (nothing built
+    # or rendered; it was 7 queries and the whole letter built)
+    with django_assert_num_queries(6):
+        response = _download(client, item)
+
+    assert response.status_code == 200
+    assert len(renders) == 1
+
+
+def test_it_renders_again_on_download_when_an_agreed_action_changed(client, item, member, renders):
+    feedback_letter_render(item_id=item.pk)
+    AgreedAction.objects.filter(item=item, for_family=True).update(description="Läxhjälp två dagar i veckan")
+    client.force_login(member)
+
+    response = _download(client, item)
+
+    assert len(renders) == 2
+    assert "Läxhjälp två dagar i veckan" in _text(b"".join(response.streaming_content))
+
+
 def test_it_renders_the_letter_on_download_when_the_task_has_not_yet(client, item, member, renders):
     client.force_login(member)
 
