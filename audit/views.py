@@ -122,7 +122,8 @@ def user_log_view(request):
 def review_new(request):
     scopes = _scopes(request)
     ids = [scope.pk for scope in scopes]
-    form = ReviewNewForm(request.POST or None, scopes=LogReviewerScope.objects.filter(pk__in=ids))
+    scope_choices = LogReviewerScope.objects.filter(pk__in=ids).select_related("region", "municipality")
+    form = ReviewNewForm(request.POST or None, scopes=scope_choices)
     if request.method == "POST" and form.is_valid():
         review = review_create(scope=form.cleaned_data["scope"], month=form.cleaned_data["month"], by=request.user)
         log_access(request, action=LogAction.CREATE, outcome=Outcome.ALLOWED, obj=review)
