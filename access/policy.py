@@ -1,13 +1,23 @@
-"""Who may see what and do what: the only place that answers it.
+"""Who may see what and do what: the gate every answer goes through.
 
-Each model registers one rule with three parts:
+The gate is here; the rules are not. Each app registers one rule per model it owns when it starts
+(`AppConfig.ready()`), so `access` imports nothing above it:
+- `teams.access_rules`: teams, and the dashboard scopes (regions, municipalities, areas, teams);
+- `cases.access_rules`: cases, and what is left of them after a withdrawal (`in_wind_up`);
+- `meetings.access_rules`: meetings.
+Who coordinates a team, and who is a member of it, is read in one place, `teams.selectors`, by the
+rules and by every service that asks "who may" or "who is told". Users who can no longer log in are
+never told and never may.
+
+A rule has three parts, and a fourth for lists that name children:
 - `visible(user)`: a Q for the rows the user may know exist (lists and detail pages share it);
 - `permits(user, action, obj)`: whether the user may do `action` to a visible object;
-- `context(user, obj)`: the team, unit and child the access log records.
+- `context(user, obj)`: the team, unit and child the access log records;
+- `children_named(objects)`: the children a list of them names, one log entry each.
 
 Views call `visible()` for lists and `get_for_user()` for one object: 404 when the user may not
 know the object exists, 403 when they may see it but not do the action, and an access-log entry
-either way.
+either way. A model nobody registered a rule for raises LookupError, never a silent yes.
 
 Cases: a member of the case's team sees it while the guardians' consent is in force; before that,
 and after a withdrawal or expiry, only the initiator and the team's coordinator do. Leaving the team
@@ -21,28 +31,15 @@ Meetings: the team's members see them (the agenda names children, and every case
 in force); the coordinator manages them (agenda order and lock, minutes, moving, cancelling).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from access.log import log_access, log_children_listed, object_type_of
 from access.models import LogAction, Outcome
-from cases.models import Case, CaseNamedUser
-from meetings.models import Meeting
-from teams.models import (
-    Area,
-    ManagementGroupMembership,
-    Municipality,
-    ProcessLeaderScope,
-    Region,
-    Role,
-    Team,
-    TeamMembership,
-)
 
 VIEW = "view"
 VIEW_CONTACTS = "view_contacts"
@@ -63,129 +60,56 @@ WIND_UP_ACTIONS = frozenset({VIEW_STATUS, RECORD_CONSENT, END_DEADLINE, CLOSE})
 
 @dataclass(frozen=True)
 class Rule:
+    """Who may know, and do what to, the objects of one model (see the module docstring)."""
+
     visible: Callable[..., Q]
     permits: Callable[..., bool]
     context: Callable[..., tuple[int | None, int | None, int | None]]
+    children_named: Callable[[Sequence[Model]], list[int]] | None = None
 
 
-def _scope_q(user, area_path: str) -> Q:
-    """Rows under an area that one of the user's process-leader scopes covers."""
-    scopes = ProcessLeaderScope.objects.filter(user=user)
-    return (
-        Q(**{f"{area_path}__municipality__region__in": scopes.filter(region__isnull=False).values("region")})
-        | Q(**{f"{area_path}__municipality__in": scopes.filter(municipality__isnull=False).values("municipality")})
-        | Q(**{f"{area_path}__in": scopes.filter(area__isnull=False).values("area")})
-    )
+@dataclass(frozen=True)
+class DashboardRule:
+    """Whose figures a user may see: the units of a model under their scopes (`visible`), the units
+    their dashboards start from (`units`), and the team a unit's dashboard is logged under."""
+
+    visible: Callable[..., Q]
+    units: Callable[..., dict[type[Model], QuerySet]]
+    team_id: Callable[[Model], int | None]
 
 
-def _team_visible(user) -> Q:
-    member = Q(pk__in=TeamMembership.objects.filter(user=user).values("team"))
-    management = Q(area__in=ManagementGroupMembership.objects.filter(user=user).values("area"))
-    return member | management | _scope_q(user, "area")
+_RULES: dict[type[Model], Rule] = {}
+_DASHBOARD: list[DashboardRule] = []
 
 
-def _membership(user, team_id: int) -> TeamMembership | None:
-    # Cached on the user object for the request, as Django caches permissions (_perm_cache).
-    cache = user.__dict__.setdefault("_hlt_memberships", {})
-    if team_id not in cache:
-        cache[team_id] = TeamMembership.objects.filter(user=user, team_id=team_id).first()
-    return cache[team_id]
+def register(model: type[Model], rule: Rule) -> None:
+    """Make `rule` the one that answers for `model` (an app's `AppConfig.ready()` calls it)."""
+    if _RULES.get(model, rule) != rule:
+        raise ImproperlyConfigured(f"{model._meta.label} already has an access rule.")
+    _RULES[model] = rule
 
 
-def _team_permits(user, action: str, team: Team) -> bool:
-    if action == VIEW:
-        return True
-    membership = _membership(user, team.pk)
-    if action == VIEW_CONTACTS:
-        return membership is not None
-    if action == MANAGE:
-        return membership is not None and membership.role == Role.COORDINATOR
-    return False
-
-
-def _team_context(user, team: Team):
-    membership = _membership(user, team.pk)
-    return team.pk, membership.home_unit_id if membership else None, None
-
-
-def _case_visible(user) -> Q:
-    memberships = TeamMembership.objects.filter(user=user)
-    in_force = Q(consent_in_force_until__gte=timezone.localdate())
-    coordinator = Q(team__in=memberships.filter(role=Role.COORDINATOR).values("team"))
-    return Q(team__in=memberships.values("team")) & (in_force | Q(initiator=user) | coordinator)
-
-
-def _is_named(user, case: Case) -> bool:
-    cache = user.__dict__.setdefault("_hlt_named_cases", {})
-    if case.pk not in cache:
-        cache[case.pk] = CaseNamedUser.objects.filter(case=case, user=user).exists()
-    return cache[case.pk]
-
-
-def in_wind_up(case: Case, *, today=None) -> bool:
-    """Whether the case's consent was withdrawn or has expired and is not in force again. The end
-    date is compared with today, so access narrows at midnight even before the expiry sweep runs."""
-    today = today or timezone.localdate()
-    until = case.consent_in_force_until
-    if until is not None and until >= today:
-        return False
-    return case.consent_lapsed or until is not None
-
-
-def _case_permits(user, action: str, case: Case) -> bool:
-    if in_wind_up(case) and action not in WIND_UP_ACTIONS:
-        return False
-    if action in (VIEW, EDIT, VIEW_STATUS, RECORD_CONSENT, END_DEADLINE):
-        return True
-    if action == VIEW_PROTECTED:
-        return _is_named(user, case)
-    if action == EDIT_CHILD:
-        return not case.has_protected_person or _is_named(user, case)
-    membership = _membership(user, case.team_id)
-    is_coordinator = membership is not None and membership.role == Role.COORDINATOR
-    if action == COORDINATE:
-        return is_coordinator
-    if action == CLOSE:
-        return is_coordinator or case.initiator_id == user.pk
-    return False
-
-
-def _case_context(user, case: Case):
-    membership = _membership(user, case.team_id)
-    return case.team_id, membership.home_unit_id if membership else None, case.child_id
-
-
-def _meeting_visible(user) -> Q:
-    # Team members only: a meeting's agenda names children. Process leaders see figures instead.
-    return Q(team__in=TeamMembership.objects.filter(user=user).values("team"))
-
-
-def _meeting_permits(user, action: str, meeting: Meeting) -> bool:
-    if action == VIEW:
-        return True
-    if action == MANAGE:
-        membership = _membership(user, meeting.team_id)
-        return membership is not None and membership.role == Role.COORDINATOR
-    return False
-
-
-def _meeting_context(user, meeting: Meeting):
-    membership = _membership(user, meeting.team_id)
-    return meeting.team_id, membership.home_unit_id if membership else None, None
-
-
-_RULES: dict[type[Model], Rule] = {
-    Team: Rule(visible=_team_visible, permits=_team_permits, context=_team_context),
-    Case: Rule(visible=_case_visible, permits=_case_permits, context=_case_context),
-    Meeting: Rule(visible=_meeting_visible, permits=_meeting_permits, context=_meeting_context),
-}
+def register_dashboards(rule: DashboardRule) -> None:
+    """Make `rule` the one that says whose dashboards a user may see."""
+    if _DASHBOARD and _DASHBOARD[0] != rule:
+        raise ImproperlyConfigured("The dashboards already have an access rule.")
+    _DASHBOARD[:] = [rule]
 
 
 def _rule(model: type[Model]) -> Rule:
     try:
         return _RULES[model]
     except KeyError:
-        raise LookupError(f"No access rule for {model._meta.label}; add one to access.policy.") from None
+        raise LookupError(
+            f"No access rule for {model._meta.label}; register one in its app's AppConfig.ready() "
+            "(access.policy.register)."
+        ) from None
+
+
+def _dashboard_rule() -> DashboardRule:
+    if not _DASHBOARD:
+        raise LookupError("No access rule for dashboards; teams registers it in TeamsConfig.ready().")
+    return _DASHBOARD[0]
 
 
 def visible(user, model_or_queryset) -> QuerySet:
@@ -280,61 +204,30 @@ def get_part(request, queryset: QuerySet, pk, *, log_action: LogAction = LogActi
 
 def log_list(request, model: type[Model], objects=(), *, action: LogAction = LogAction.LIST) -> None:
     """Record that a list of `model` objects was shown (`action`: a list, or a search's results). A
-    list of cases names children: one entry per child it names (in one insert), so each child's log
-    extract shows who saw them listed; an empty one is still recorded."""
-    if model is Case and objects:
-        log_children_listed(request, [case.child_id for case in objects], action=action)
+    list whose objects name children (cases: the rule's `children_named`) gets one entry per child
+    it names (in one insert), so each child's log extract shows who saw them listed; an empty one
+    is still recorded."""
+    children_named = _rule(model).children_named
+    if children_named is not None and objects:
+        log_children_listed(request, children_named(objects), action=action)
         return
     log_access(request, action=action, outcome=Outcome.ALLOWED, object_type=object_type_of(model))
 
 
 # --- Dashboards -----------------------------------------------------------------------------
-# Figures only, never a child: a regional process leader sees their region and everything in it, a
-# local one their municipality or area, a management-group member their area, and a team's
-# coordinator their team. Each scope reaches down, never up or sideways.
-
-
-def _dashboard_grants(user) -> dict[str, QuerySet]:
-    scopes = ProcessLeaderScope.objects.filter(user=user)
-    return {
-        "regions": scopes.filter(region__isnull=False).values("region"),
-        "municipalities": scopes.filter(municipality__isnull=False).values("municipality"),
-        "areas": scopes.filter(area__isnull=False).values("area"),
-        "managed": ManagementGroupMembership.objects.filter(user=user).values("area"),
-        "coordinated": TeamMembership.objects.filter(user=user, role=Role.COORDINATOR).values("team"),
-    }
+# Figures only, never a child. The scopes (what each kind of process leader, management group and
+# coordinator follows) are registered by teams, which owns the units (`teams.access_rules`).
 
 
 def dashboard_visible(user, model: type[Model]) -> Q:
     """The regions, municipalities, areas or teams whose dashboard `user` may see."""
-    grants = _dashboard_grants(user)
-    region = Q(pk__in=grants["regions"])
-    municipality = Q(pk__in=grants["municipalities"]) | Q(region__in=grants["regions"])
-    area = (
-        Q(pk__in=grants["areas"])
-        | Q(pk__in=grants["managed"])
-        | Q(municipality__in=grants["municipalities"])
-        | Q(municipality__region__in=grants["regions"])
-    )
-    by_model = {
-        Region: region,
-        Municipality: municipality,
-        Area: area,
-        Team: Q(pk__in=grants["coordinated"]) | Q(area__in=Area.objects.filter(area).values("pk")),
-    }
-    return by_model[model]
+    return _dashboard_rule().visible(user, model)
 
 
 def dashboard_units(user) -> dict[type[Model], QuerySet]:
     """The units the user's scopes name: where their dashboards start (what lies below is reached
     from there)."""
-    grants = _dashboard_grants(user)
-    return {
-        Region: Region.objects.filter(pk__in=grants["regions"]),
-        Municipality: Municipality.objects.filter(pk__in=grants["municipalities"]),
-        Area: Area.objects.filter(Q(pk__in=grants["areas"]) | Q(pk__in=grants["managed"])),
-        Team: Team.objects.filter(pk__in=grants["coordinated"]),
-    }
+    return _dashboard_rule().units(user)
 
 
 def dashboard_get(
@@ -343,7 +236,8 @@ def dashboard_get(
     """One unit whose dashboard `request.user` may see, or 404 whether it is unknown or out of
     scope, so a tampered URL learns nothing. Every outcome goes to the access log: a request that
     shows no figures (`shown` false: a bad period) is logged as denied."""
-    obj = model.objects.filter(dashboard_visible(request.user, model), pk=pk).first()
+    rule = _dashboard_rule()
+    obj = model.objects.filter(rule.visible(request.user, model), pk=pk).first()
     object_type = f"dashboards.{model._meta.model_name}"
     log_access(
         request,
@@ -351,7 +245,7 @@ def dashboard_get(
         outcome=Outcome.ALLOWED if obj is not None and shown else Outcome.DENIED,
         object_type=object_type,
         object_id=pk,
-        team_id=pk if model is Team and obj is not None else None,
+        team_id=rule.team_id(obj) if obj is not None else None,
     )
     if obj is None:
         raise Http404

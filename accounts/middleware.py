@@ -22,6 +22,8 @@ _MFA_EXEMPT_URL_NAMES = {
     "set_language",
     "accessibility",
     "session_keepalive",
+    "health_live",
+    "health_ready",
 }
 
 

@@ -7,3 +7,8 @@ class CasesConfig(AppConfig):
 
     name = "cases"
     verbose_name = _("Cases")
+
+    def ready(self):
+        from cases import access_rules
+
+        access_rules.register()

@@ -1,6 +1,8 @@
-"""Deadlines that the database keeps: open one, meet it, and the sweep that reminds and escalates.
+"""Deadlines that the database keeps: open one, meet it, and the one sweep that takes their steps.
 
-A deadline has steps: a reminder to the responsible person some days before the due date and on
+Each kind of deadline lists its steps and says what taking one does (cases.deadline_kinds); the
+apps above `cases` register their kinds at start-up. A promise to the family (`promise_kind`:
+feedback, a follow-up) has these steps: a reminder to the responsible person some days before the due date and on
 it (HLT_FEEDBACK_REMINDER_DAYS, at HLT_REMINDER_HOUR Stockholm time), then, once it is overdue, a
 notice to them and an escalation to the team's coordinators and local process leaders. Beat runs
 the sweep every few minutes. Each step is claimed under a row lock (skip_locked, so sweeps that
@@ -10,7 +12,6 @@ never loses it.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
@@ -21,21 +22,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Case, CaseStatus, Deadline, DeadlineKind
+from cases.deadline_kinds import DeadlineKindSpec, Step, kind_spec
+from cases.models import Case, CaseStatus, Deadline
 from hlt.workdays import add_working_days, local_datetime
-from notifications.models import Kind
 from notifications.services import notify
-from teams.models import DayCount, Municipality, ProcessLeaderScope, Role, TeamMembership
+from teams.models import DayCount, Municipality, ProcessLeaderScope
+from teams.selectors import coordinator_memberships
 
 # The HLT promise: the family hears from the team within a week of the meeting.
 FEEDBACK_DAYS = 7
 OVERDUE = "overdue"
-
-
-@dataclass(frozen=True)
-class Step:
-    name: str
-    at: datetime
 
 
 def feedback_due_date(meeting_day: date, municipality: Municipality) -> date:
@@ -46,6 +42,11 @@ def feedback_due_date(meeting_day: date, municipality: Municipality) -> date:
 
 
 def deadline_steps(deadline: Deadline) -> list[Step]:
+    """The deadline's steps in time order, as its kind lists them."""
+    return kind_spec(deadline.kind).steps(deadline)
+
+
+def promise_steps(deadline: Deadline) -> list[Step]:
     """The reminders before and on the due date, in time order, then the escalation when overdue."""
     at = time(settings.HLT_REMINDER_HOUR)
     reminders = [
@@ -109,27 +110,30 @@ def deadline_reschedule(*, deadline: Deadline, due_date: date) -> Deadline:
     return deadline
 
 
-# Which notice each step gives, per kind of deadline: (before the day, on the day, overdue, escalated).
-NOTICES = {
-    DeadlineKind.FEEDBACK: (
-        Kind.FEEDBACK_DUE_SOON,
-        Kind.FEEDBACK_DUE_TODAY,
-        Kind.FEEDBACK_OVERDUE,
-        Kind.FEEDBACK_ESCALATED,
-    ),
-    DeadlineKind.FOLLOW_UP: (
-        Kind.FOLLOW_UP_DUE_SOON,
-        Kind.FOLLOW_UP_DUE_TODAY,
-        Kind.FOLLOW_UP_OVERDUE,
-        Kind.FOLLOW_UP_ESCALATED,
-    ),
-}
-# Where the responsible person acts on each kind of deadline: feedback on "Mina återkopplingar",
-# a follow-up on its case's page (where the plan is). Opaque ids only.
-RESPONSIBLE_LINKS: dict[str, Callable[[Deadline], str]] = {
-    DeadlineKind.FEEDBACK: lambda deadline: reverse("meetings:my_feedback"),
-    DeadlineKind.FOLLOW_UP: lambda deadline: reverse("cases:detail", args=[deadline.case_id]),
-}
+def promise_kind(*, notices: tuple[str, str, str, str], link: Callable[[Deadline], str]) -> DeadlineKindSpec:
+    """The kind of a promise to the family with a due date (feedback, a follow-up): reminders to the
+    responsible person before and on the day, then once overdue a notice to them and an escalation.
+
+    `notices` are the notification kinds (before the day, on the day, overdue, escalated); `link` is
+    where the responsible person acts on the deadline (opaque ids only).
+    """
+    soon, on_the_day, overdue, escalated = notices
+
+    def take(deadline: Deadline, step: Step, *, now: datetime, cache: dict) -> None:
+        key = f"deadline:{deadline.pk}:{step.name}"
+        mine = link(deadline)
+        if step.name != OVERDUE:
+            kind = on_the_day if step.at.date() >= deadline.due_date else soon
+            notify(recipients=[deadline.responsible], kind=kind, key=key, link=mine)
+            return
+        notify(recipients=[deadline.responsible], kind=overdue, key=key, link=mine)
+        coordinators, leaders = _escalation_recipients(deadline.case, cache)
+        case_link = reverse("cases:detail", args=[deadline.case_id])
+        notify(recipients=coordinators, kind=escalated, key=key, link=case_link)
+        # Process leaders see figures, never a case: their link leads to their start page.
+        notify(recipients=leaders, kind=escalated, key=key, link=reverse("home"))
+
+    return DeadlineKindSpec(steps=promise_steps, take=take)
 
 
 def _escalation_recipients(case: Case, cache: dict) -> list:
@@ -137,30 +141,13 @@ def _escalation_recipients(case: Case, cache: dict) -> list:
     regional ones: a local leader can act). Cached per team for one sweep batch."""
     team = case.team
     if team.pk not in cache:
-        memberships = TeamMembership.objects.filter(team=team, role=Role.COORDINATOR, user__is_active=True)
         scopes = ProcessLeaderScope.objects.filter(
             Q(municipality_id=team.area.municipality_id) | Q(area_id=team.area_id), user__is_active=True
         )
-        coordinators = [membership.user for membership in memberships.select_related("user")]
+        coordinators = [membership.user for membership in coordinator_memberships(team.pk).select_related("user")]
         leaders = [scope.user for scope in scopes.select_related("user")]
         cache[team.pk] = (coordinators, leaders)
     return cache[team.pk]
-
-
-def _take_step(deadline: Deadline, step: Step, cache: dict) -> None:
-    soon, today, overdue, escalated = NOTICES[deadline.kind]
-    key = f"deadline:{deadline.pk}:{step.name}"
-    mine = RESPONSIBLE_LINKS[deadline.kind](deadline)
-    if step.name != OVERDUE:
-        kind = today if step.at.date() >= deadline.due_date else soon
-        notify(recipients=[deadline.responsible], kind=kind, key=key, link=mine)
-        return
-    notify(recipients=[deadline.responsible], kind=overdue, key=key, link=mine)
-    coordinators, leaders = _escalation_recipients(deadline.case, cache)
-    case_link = reverse("cases:detail", args=[deadline.case_id])
-    notify(recipients=coordinators, kind=escalated, key=key, link=case_link)
-    # Process leaders see figures, never a case: their link leads to their start page.
-    notify(recipients=leaders, kind=escalated, key=key, link=reverse("home"))
 
 
 def deadline_sweep(*, now: datetime, batch_size: int = 200) -> int:
@@ -187,10 +174,11 @@ def deadline_sweep(*, now: datetime, batch_size: int = 200) -> int:
                     # A closed case owes no feedback: no more reminders (the deadline stays unmet).
                     deadline.next_step_at = None
                     continue
-                steps = deadline_steps(deadline)
+                spec = kind_spec(deadline.kind)
+                steps = spec.steps(deadline)
                 due = [i for i in range(deadline.next_step, len(steps)) if steps[i].at <= now]
                 if due:
-                    _take_step(deadline, steps[due[-1]], recipients_cache)
+                    spec.take(deadline, steps[due[-1]], now=now, cache=recipients_cache)
                     deadline.next_step = due[-1] + 1
                     taken += 1
                 # The steps may have changed with the settings: act again at the next one, if any.

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.deadline_kinds import owed_kinds
 from cases.identity import Identity, IdentityType
 from cases.models import (
     FAMILY_COMMENT_MAX,
@@ -24,7 +25,8 @@ from cases.models import (
     ProtectionLevel,
 )
 from cases.signals import case_status_changed
-from teams.models import PrincipalType, Team, TeamMembership, Unit
+from teams.models import PrincipalType, Team, Unit
+from teams.selectors import active_membership_of, membership_of
 
 S = CaseStatus
 # The moves a case may make. Consent moves a case between awaiting consent and ready; the
@@ -172,7 +174,7 @@ def case_start(
     preschool or school) or the exception must be explained. The case starts with nothing from the
     child's other cases, and nobody is named on it.
     """
-    membership = TeamMembership.objects.filter(user=initiator, team=team).first()
+    membership = active_membership_of(initiator, team.pk)
     if membership is None:
         raise ValidationError({"team": _("You can only start a case in a team you are a member of.")})
     if not (reason_health or reason_learning or reason_safety):
@@ -269,8 +271,11 @@ def case_transition(*, case: Case, to: str, actor, **fields) -> None:
 
 
 def _open_deadlines_text(case: Case) -> str:
-    """The case's open deadlines in words, soonest first: "Follow-up due 2027-01-10; ..."."""
-    deadlines = Deadline.objects.filter(case=case, completed_at__isnull=True).order_by("due_at", "pk")
+    """The case's open deadlines owed to the family, in words, soonest first: "Follow-up due 2027-01-10; ...".
+    (The end of consent is no promise to the family: it ends with the case.)"""
+    deadlines = Deadline.objects.filter(case=case, completed_at__isnull=True, kind__in=owed_kinds()).order_by(
+        "due_at", "pk"
+    )
     return "; ".join(
         _("%(kind)s due %(date)s") % {"kind": DeadlineKind(deadline.kind).label, "date": deadline.due_date.isoformat()}
         for deadline in deadlines
@@ -337,7 +342,7 @@ def case_close(
 @transaction.atomic
 def case_name_user(*, case: Case, actor, user) -> CaseNamedUser:
     """Name a member of the case's team on the case, so they see protected details."""
-    if not TeamMembership.objects.filter(team_id=case.team_id, user=user).exists():
+    if membership_of(user, case.team_id) is None:
         raise ValidationError({"user": _("Only members of the case's team can be named on it.")})
     named, created = CaseNamedUser.objects.get_or_create(case=case, user=user, defaults={"added_by": actor})
     if created:

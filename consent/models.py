@@ -114,7 +114,7 @@ class Consent(models.Model):
             ),
         ]
         indexes = [
-            # The expiry sweep: consents still standing whose last day has passed.
+            # Consents still standing, by their last day (the end-of-consent deadline, consent.expiry).
             models.Index(
                 fields=["valid_until"],
                 name="consent_standing_until",

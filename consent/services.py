@@ -11,19 +11,20 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Min
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Adult, Case, CaseStatus
+from cases.deadlines import deadline_complete, deadline_open
+from cases.models import Adult, Case, CaseStatus, Deadline, DeadlineKind
 from cases.services import case_event_record, case_require_open, case_transition
 from consent.models import CATEGORIES, Consent, ConsentException, Purpose
 from consent.selectors import GuardianState, consent_state
 from consent.uploads import sniff_document
 from notifications.models import Kind
 from notifications.services import notify
-from teams.models import Role, TeamMembership
+from teams.selectors import coordinator_users, is_coordinator
 
 ADULT_FIELDS = [
     "first_name",
@@ -60,11 +61,9 @@ def _case_link(case: Case) -> str:
 
 def _case_people(case: Case, *, exclude=None) -> list:
     """Who hears about a case's consent: its initiator and the team's coordinators."""
-    coordinators = [
-        m.user
-        for m in TeamMembership.objects.filter(team_id=case.team_id, role=Role.COORDINATOR).select_related("user")
+    return [
+        user for user in [case.initiator, *coordinator_users(case.team_id)] if exclude is None or user.pk != exclude.pk
     ]
-    return [user for user in [case.initiator, *coordinators] if exclude is None or user.pk != exclude.pk]
 
 
 def case_consent_refresh(*, case: Case, actor, today: date) -> Case:
@@ -73,6 +72,7 @@ def case_consent_refresh(*, case: Case, actor, today: date) -> Case:
     it lapses. Locks the case row so concurrent consent changes are applied one at a time.
     """
     locked = Case.objects.select_for_update().select_related("child").get(pk=case.pk)
+    until_before = locked.consent_in_force_until
     state = consent_state(locked, today=today)
     lapsed = not state.in_force and state.lapsed
     if (locked.consent_in_force_until, locked.consent_lapsed) != (state.until, lapsed) and locked.is_open:
@@ -86,7 +86,34 @@ def case_consent_refresh(*, case: Case, actor, today: date) -> Case:
         case_transition(case=locked, to=CaseStatus.AWAITING_CONSENT, actor=actor)
     case.status, case.consent_in_force_until = locked.status, locked.consent_in_force_until
     case.consent_lapsed = locked.consent_lapsed
+    consent_deadline_follow(locked, until_before=until_before)
     return locked
+
+
+def consent_deadline_follow(case: Case, *, until_before: date | None) -> None:
+    """Keep the case's one open end-of-consent deadline (consent.expiry) in step with its consents:
+    due on the earliest last day among its standing consents while the case is open, none otherwise.
+
+    When that day or the last day the consent is in force changed (from `until_before`), the open
+    deadline is met and a new one opened: its steps follow both dates, and its notices are keyed by
+    case and end date, so what was sent is not sent again. Call with the case row locked. A deadline
+    the sweep holds locked right now is left alone: taking its step refreshes the case after us.
+    """
+    first_end = None
+    if case.is_open:
+        standing = Consent.objects.filter(case=case, withdrawn_at__isnull=True, expired_at__isnull=True)
+        first_end = standing.aggregate(first_end=Min("valid_until"))["first_end"]
+    current = Deadline.objects.filter(case=case, kind=DeadlineKind.CONSENT_EXPIRY, completed_at__isnull=True)
+    ids = list(current.values_list("pk", flat=True))
+    held = list(current.select_for_update(skip_locked=True).filter(pk__in=ids))
+    if len(held) < len(ids):
+        return
+    if [deadline.due_date for deadline in held] == [first_end] and case.consent_in_force_until == until_before:
+        return
+    for deadline in held:
+        deadline_complete(deadline=deadline, actor=None)
+    if first_end is not None:
+        deadline_open(case=case, kind=DeadlineKind.CONSENT_EXPIRY, responsible=case.initiator, due_date=first_end)
 
 
 @transaction.atomic
@@ -259,7 +286,7 @@ def consent_exception_grant(*, case: Case, actor, adult: Adult, reason: str, tod
     """Let the case go ahead without one guardian's consent. Only the team's coordinator may
     approve it, as the named approver, with a reason; both are in the timeline."""
     case_require_open(case)
-    if not TeamMembership.objects.filter(team_id=case.team_id, user=actor, role=Role.COORDINATOR).exists():
+    if not is_coordinator(actor, case.team_id):
         raise ValidationError(_("Only the team's coordinator can approve an exception."))
     if adult.case_id != case.pk or not adult.is_guardian:
         raise ValidationError({"adult": _("Choose one of the child's guardians.")})
@@ -279,62 +306,3 @@ def consent_exception_grant(*, case: Case, actor, adult: Adult, reason: str, tod
     case_event_record(case=case, actor=actor, action="consent.exception", adult_id=adult.pk)
     case_consent_refresh(case=case, actor=actor, today=today)
     return exception
-
-
-def consent_expiry_sweep(*, today: date, batch_size: int = 200) -> dict[str, int]:
-    """Remind before a case's consent ends and mark consents expired after their last day.
-
-    Safe to run any number of times, at once on several workers: each consent is expired once
-    (a conditional update), and each case is reminded once per end date (the reminder column is
-    claimed with a conditional update, and notifications are unique per event key).
-    """
-    counts = {"expired": 0, "reminded": 0}
-    while True:
-        with transaction.atomic():
-            batch = list(
-                Consent.objects.select_for_update(skip_locked=True)
-                .filter(withdrawn_at__isnull=True, expired_at__isnull=True, valid_until__lt=today)
-                .order_by("pk")[:batch_size]
-            )
-            if not batch:
-                break
-            Consent.objects.filter(pk__in=[c.pk for c in batch]).update(expired_at=timezone.now())
-            for case in Case.objects.filter(pk__in={c.case_id for c in batch}).order_by("pk"):
-                for consent in (c for c in batch if c.case_id == case.pk):
-                    case_event_record(case=case, actor=None, action="consent.expire", consent_id=consent.pk)
-                was_until = case.consent_in_force_until
-                case_consent_refresh(case=case, actor=None, today=today)
-                if was_until is not None and case.consent_in_force_until is None:
-                    notify(
-                        recipients=_case_people(case),
-                        kind=Kind.CONSENT_EXPIRED,
-                        key=f"consent-expired:{case.pk}:{was_until.isoformat()}",
-                        link=_case_link(case),
-                    )
-            counts["expired"] += len(batch)
-
-    horizon = today + timedelta(days=settings.HLT_CONSENT_REMINDER_DAYS)
-    due = (
-        Case.objects.filter(consent_in_force_until__gte=today, consent_in_force_until__lte=horizon)
-        .exclude(status=CaseStatus.CLOSED)
-        .exclude(consent_reminder_for=F("consent_in_force_until"))
-        .select_related("initiator")
-        .order_by("pk")
-    )
-    for case in due.iterator(chunk_size=batch_size):
-        with transaction.atomic():
-            until = case.consent_in_force_until
-            claimed = (
-                Case.objects.filter(pk=case.pk, consent_in_force_until=until)
-                .exclude(consent_reminder_for=until)
-                .update(consent_reminder_for=until)
-            )
-            if claimed == 1:
-                notify(
-                    recipients=_case_people(case),
-                    kind=Kind.CONSENT_EXPIRING,
-                    key=f"consent-expiring:{case.pk}:{until.isoformat()}",
-                    link=_case_link(case),
-                )
-                counts["reminded"] += 1
-    return counts

@@ -9,25 +9,34 @@ from pathlib import Path
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import before_task_publish, task_postrun, task_prerun
+
+from hlt.heartbeat import HEARTBEAT_TASK, heartbeat_record
+from hlt.logs import task_finished, task_started
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hlt.settings")
 
 app = Celery("hlt")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# One log line per task run (hlt/logs.py).
+task_prerun.connect(task_started)
+task_postrun.connect(task_finished)
 
 app.conf.beat_schedule = {
+    # Readiness (hlt/health.py) sees beat alive when it sends this and a worker alive when one runs it.
+    # A heartbeat older than a minute says nothing a newer one does not: it expires unread.
+    "health-heartbeat": {
+        "task": "hlt.tasks.heartbeat_task",
+        "schedule": crontab(),
+        "options": {"expires": 60},
+    },
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions_task",
         "schedule": crontab(minute=17, hour=3),
     },
-    # Reminds before a case's consent ends and marks it expired after; idempotent, so hourly
-    # runs only make sure a day's changes are picked up early in the day.
-    "consent-expiry-sweep": {
-        "task": "consent.tasks.consent_expiry_sweep_task",
-        "schedule": crontab(minute=5),
-    },
-    # Reminders and escalations of the one-week feedback (and later follow-ups). The deadlines
+    # Every kind of deadline (cases.deadline_kinds): reminders and escalations of the one-week
+    # feedback and of follow-ups, and the reminder and expiry at the end of consent. The deadlines
     # are database columns; this only sweeps them, so a run lost with the broker is made up next time.
     "deadline-sweep": {
         "task": "cases.tasks.deadline_sweep_task",
@@ -76,3 +85,10 @@ def _make_broker_folders(sender, **kwargs):
         folder = (sender.conf.broker_transport_options or {}).get(key)
         if folder:
             Path(folder).mkdir(parents=True, exist_ok=True)
+
+
+@before_task_publish.connect
+def _beat_heartbeat(sender=None, **kwargs):
+    # Runs in the process that sends the task: beat, the only sender of the heartbeat.
+    if sender == HEARTBEAT_TASK:
+        heartbeat_record("beat")

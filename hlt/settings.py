@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hlt.content_policy import content_security_policy, origin_of
 from hlt.env import env_bool, env_int, env_list, env_secret, env_str
+from hlt.error_reporting import error_reporting_init
 from hlt.logging_config import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -92,6 +93,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "hlt.middleware.RequestIdMiddleware",
+    "hlt.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -402,6 +404,17 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
-# --- Logging (hlt/logging_config.py) ------------------------------------------------------
-LOGGING = logging_config(level=env_str("LOG_LEVEL", "INFO"))
+# --- Operations: health, logs, error reports (README "Operations") ------------------------------
+# A caller sending this in the X-Health-Token header sees each readiness check; others only the status.
+HLT_HEALTH_TOKEN = env_secret("HLT_HEALTH_TOKEN")
+# Readiness fails when beat has not sent, or no worker has run, the minute heartbeat for this long.
+HLT_HEARTBEAT_MAX_AGE_SECONDS = env_int("HLT_HEARTBEAT_MAX_AGE_SECONDS", 300)
+SECURE_REDIRECT_EXEMPT = [r"^health/"]  # load balancers probe over plain HTTP inside the network
+# One JSON object a line (json, the default outside demo mode) or plain text (hlt/logging_config.py).
+HLT_LOG_FORMAT = env_str("HLT_LOG_FORMAT", "text" if HLT_DEMO else "json")
+LOGGING = logging_config(level=env_str("LOG_LEVEL", "INFO"), log_format=HLT_LOG_FORMAT)
+# A self-hosted Sentry-compatible server; unset, nothing is sent. Events are scrubbed of personal data.
+SENTRY_DSN = env_secret("SENTRY_DSN")
+if SENTRY_DSN:
+    error_reporting_init(SENTRY_DSN, environment=env_str("SENTRY_ENVIRONMENT", "production"))
 ADMINS = []

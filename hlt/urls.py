@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts.views import session_keepalive
-from hlt import views
+from hlt import health, views
 
 # Django admin logs in through allauth: the same MFA, rate limits and session rules.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -12,6 +12,8 @@ admin.site.site_title = "HLT Samverkan"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("health/live/", health.live, name="health_live"),
+    path("health/ready/", health.ready, name="health_ready"),
     path("tillganglighet/", views.accessibility, name="accessibility"),
     path("session/keepalive/", session_keepalive, name="session_keepalive"),
     path("team/", include("teams.urls")),

@@ -1,9 +1,14 @@
+import sys
+
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 
 from access import policy
 from audit.selectors import reviewer_scopes
+from hlt.outage import is_outage
 from teams.models import Team
 from teams.selectors import area_list_for_management, scope_list_for_process_leader, team_list_for_member
 
@@ -27,5 +32,12 @@ def accessibility(request):
 
 @never_cache
 def server_error(request):
-    # No context processors and no request data: a failing page must not fail again or leak.
-    return render(request, "500.html", status=500)
+    """Django's handler500, called while the exception is being handled.
+
+    Rendered without the request: no context processor runs, so neither the session (in Redis)
+    nor the user is loaded, and a failing page cannot fail again or leak request data. When Redis
+    is out of reach the user is told to try again in a moment (503): what the request wrote before
+    the outage is committed or rolled back whole, never half-saved."""
+    if is_outage(sys.exc_info()[1]):
+        return HttpResponse(loader.render_to_string("503.html"), status=503, headers={"Retry-After": "30"})
+    return HttpResponse(loader.render_to_string("500.html"), status=500)

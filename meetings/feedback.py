@@ -12,25 +12,35 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from access import policy
-from cases.deadlines import deadline_complete
+from cases.access_rules import in_wind_up
+from cases.deadlines import deadline_complete, promise_kind
 from cases.models import Case, CaseStatus, Deadline
 from cases.services import case_event_record, case_require_open, case_transition
 from meetings.models import AgendaItem, FamilyAnswer, FeedbackMethod
-from teams.models import Role, TeamMembership
+from notifications.models import Kind
+from teams.selectors import coordinated_teams, is_coordinator
 
 NOTE_MAX = 500
+
+# The kind of deadline the feedback is (registered in MeetingsConfig.ready): its contact person
+# acts on it on "Mina återkopplingar".
+FEEDBACK_DEADLINE = promise_kind(
+    notices=(Kind.FEEDBACK_DUE_SOON, Kind.FEEDBACK_DUE_TODAY, Kind.FEEDBACK_OVERDUE, Kind.FEEDBACK_ESCALATED),
+    link=lambda deadline: reverse("meetings:my_feedback"),
+)
 
 
 def feedback_may_record(user, item: AgendaItem) -> bool:
     """The contact person or a coordinator of the meeting's team records the feedback."""
     if item.contact_person_id == user.pk:
         return True
-    return TeamMembership.objects.filter(user=user, team_id=item.case.team_id, role=Role.COORDINATOR).exists()
+    return is_coordinator(user, item.case.team_id)
 
 
 @transaction.atomic
@@ -111,7 +121,7 @@ class FeedbackDue:
     @property
     def letter_allowed(self) -> bool:
         """After a withdrawal the family is still owed an answer, but not the team's proposal."""
-        return not policy.in_wind_up(self.item.case)
+        return not in_wind_up(self.item.case)
 
 
 def feedback_open_for(user, *, now: datetime) -> list[FeedbackDue]:
@@ -120,7 +130,7 @@ def feedback_open_for(user, *, now: datetime) -> list[FeedbackDue]:
 
     Only cases the access policy lets the user see, and not closed ones. One query, however many.
     """
-    coordinated = TeamMembership.objects.filter(user=user, role=Role.COORDINATOR).values("team")
+    coordinated = coordinated_teams(user)
     items = (
         AgendaItem.objects.filter(
             deadline__isnull=False,

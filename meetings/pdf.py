@@ -23,7 +23,7 @@ from django.utils.formats import date_format
 from hlt.pdf import render_pdf
 from hlt.storage import private_storage
 from meetings.models import AgendaItem
-from teams.models import TeamMembership
+from teams.selectors import membership_of
 
 TEMPLATE = "meetings/letter_pdf.html"
 # Part of the digest: raise it when the template changes what a letter says, so letters re-render.
@@ -53,11 +53,7 @@ def feedback_letter_context(item: AgendaItem) -> dict:
     guardians = [adult for adult in case.adults.all() if adult.is_guardian]
     hand_over = child.is_protected or any(guardian.is_protected for guardian in guardians)
     contact = item.contact_person
-    membership = (
-        TeamMembership.objects.filter(user=contact, team_id=meeting.team_id).select_related("home_unit").first()
-        if contact is not None
-        else None
-    )
+    membership = membership_of(contact, meeting.team_id) if contact is not None else None
     offers = []
     if item.offer_joint_meeting:
         offers.append("Ett gemensamt möte med er och de verksamheter som berörs")

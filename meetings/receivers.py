@@ -16,7 +16,7 @@ from meetings.models import AgendaItem, ItemPurpose, ItemState, MeetingStatus, R
 from meetings.services import agenda_item_mark_removed
 from notifications.models import Kind
 from notifications.services import notify
-from teams.models import Role, TeamMembership
+from teams.selectors import coordinator_users
 
 REASONS = {CaseStatus.CLOSED: RemovalReason.CASE_CLOSED, CaseStatus.AWAITING_CONSENT: RemovalReason.CONSENT}
 
@@ -42,12 +42,7 @@ def agenda_items_leave_with_case(sender, *, case, previous, actor, **kwargs) -> 
         return
     reason = REASONS.get(case.status, RemovalReason.BY_USER)
     now = timezone.now()
-    coordinators = [
-        membership.user
-        for membership in TeamMembership.objects.filter(team_id=case.team_id, role=Role.COORDINATOR).select_related(
-            "user"
-        )
-    ]
+    coordinators = coordinator_users(case.team_id)
     for item in items:
         agenda_item_mark_removed(item=item, case=case, actor=actor, reason=reason, now=now)
         recipients = [user for user in [*coordinators, item.added_by] if actor is None or user.pk != actor.pk]

@@ -9,7 +9,7 @@ from cases.models import Case
 from hlt.pdf import render_pdf
 from sip.models import Sip
 from sip.selectors import legal_reference
-from teams.models import TeamMembership
+from teams.selectors import membership_of
 
 ROLES = {
     "child": "Barnet",
@@ -47,7 +47,7 @@ def _convener(case: Case, sip: Sip) -> dict | None:
     user = sip.convener
     if user is None:
         return None
-    membership = TeamMembership.objects.filter(user=user, team_id=case.team_id).select_related("home_unit").first()
+    membership = membership_of(user, case.team_id)
     return {
         "name": user.full_name,
         "unit": membership.home_unit.name if membership and membership.home_unit_id else "",

@@ -15,7 +15,8 @@ from cases.models import Case, CaseStatus
 from cases.services import case_event_record, case_require_open, case_transition
 from sip.models import ParticipantRole, Principal, Sip, SipParticipant, SipPrincipal, SipRevision, SipStatus
 from sip.selectors import sip_consent_refusal, sip_missing_parts
-from teams.models import PrincipalType, TeamMembership, Unit
+from teams.models import PrincipalType, Unit
+from teams.selectors import active_member_ids, active_membership_of
 
 # The plan's own fields a page may change (principals and participants come as lists of inputs).
 CONTENT_FIELDS = [
@@ -129,7 +130,7 @@ def sip_create(*, case: Case, actor, today: date) -> Sip:
     """
     locked = Case.objects.select_for_update(of=("self",)).select_related("child").get(pk=case.pk)
     case_require_open(locked)
-    membership = TeamMembership.objects.filter(team_id=locked.team_id, user=actor).select_related("home_unit").first()
+    membership = active_membership_of(actor, locked.team_id)
     if membership is None:
         raise ValidationError(_("Only members of the case's team can start its SIP."))
     if Sip.objects.filter(case=locked).exists():
@@ -161,7 +162,7 @@ def sip_create(*, case: Case, actor, today: date) -> Sip:
 
 
 def _team_user_ids(case: Case) -> set[int]:
-    return set(TeamMembership.objects.filter(team_id=case.team_id, user__is_active=True).values_list("user", flat=True))
+    return active_member_ids(case.team_id)
 
 
 def _principals_build(case: Case, sip: Sip, inputs: list[PrincipalInput]) -> tuple[list[SipPrincipal], list[str]]:

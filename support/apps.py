@@ -9,6 +9,8 @@ class SupportConfig(AppConfig):
     verbose_name = _("Support and follow-up")
 
     def ready(self):
+        from cases.deadline_kinds import register
+        from cases.models import DeadlineKind
         from cases.signals import case_status_changed
         from meetings.signals import agenda_item_removed, meeting_cancelled, meeting_moved
         from support.panels import register_case_panels
@@ -18,6 +20,9 @@ class SupportConfig(AppConfig):
             follow_ups_move_with_their_meeting,
             interventions_follow_the_case,
         )
+        from support.services.follow_ups import FOLLOW_UP_DEADLINE
+
+        register(DeadlineKind.FOLLOW_UP, FOLLOW_UP_DEADLINE)
 
         case_status_changed.connect(interventions_follow_the_case, dispatch_uid="support.interventions_follow_the_case")
         meeting_moved.connect(follow_ups_move_with_their_meeting, dispatch_uid="support.follow_ups_move")

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from cases.deadline_kinds import owed_kinds
 from cases.models import Case, Deadline
 from meetings.models import AgendaItem, AgreedAction, ItemState, MeetingStatus
 from support.models import SUPPORT_STATUSES, FollowUp, Intervention, InterventionStatus
@@ -45,7 +46,7 @@ def _waiting_actions(case: Case) -> QuerySet[AgreedAction]:
 def plan_for_case(case: Case, *, now: datetime | None = None) -> Plan:
     """The plan of `case` in four queries, however long it is: the interventions (with type, unit
     and person), the follow-ups (with meeting, responsible person, deadline and intervention type),
-    the open deadlines of every kind (with the responsible person) and the count of agreed actions
+    the open deadlines owed to the family (with the responsible person) and the count of agreed actions
     still without an intervention. It uses nothing `cases.selectors.case_for_page` prefetches, so
     any page can show it. The access policy has picked the case."""
     now = now or timezone.now()
@@ -68,7 +69,7 @@ def plan_for_case(case: Case, *, now: datetime | None = None) -> Plan:
         follow_up.is_overdue = follow_up.is_open and follow_up.deadline is not None and follow_up.deadline.due_at <= now
     deadlines = [
         OpenDeadline(deadline=deadline, is_overdue=deadline.due_at <= now)
-        for deadline in Deadline.objects.filter(case=case, completed_at__isnull=True)
+        for deadline in Deadline.objects.filter(case=case, completed_at__isnull=True, kind__in=owed_kinds())
         .select_related("responsible")
         .order_by("due_at", "pk")
     ]

@@ -17,7 +17,7 @@ def _members_prefetch() -> Prefetch:
 def team_list_for_member(user) -> QuerySet[Team]:
     """The teams `user` sits on, with every member, for the home page; `is_coordinated` says
     whether they coordinate it (and so follow its statistics)."""
-    coordinates = TeamMembership.objects.filter(team=OuterRef("pk"), user=user, role=Role.COORDINATOR)
+    coordinates = _coordinators().filter(team=OuterRef("pk"), user=user)
     return (
         policy.visible(user, Team)
         .filter(memberships__user=user)
@@ -73,20 +73,60 @@ def area_list_for_management(user) -> QuerySet[Area]:
     )
 
 
-# --- Who coordinates --------------------------------------------------------------------------
-# The one place that says who a team's coordinators are. "Who may" questions ask access.policy,
-# which reads the same rule; "who is told" queries (notices, reminders) start here.
+# --- Who coordinates, who is a member ----------------------------------------------------------
+# The one place that says who a team's coordinators and members are. "Who may" questions ask
+# access.policy, whose rules (teams, cases, meetings `access_rules`) read them from here; "who is
+# told" queries (notices, reminders) and the services' own checks start here too. A user who can no
+# longer log in is never told and never may: they coordinate nothing.
+
+
+def _coordinators() -> QuerySet[TeamMembership]:
+    return TeamMembership.objects.filter(role=Role.COORDINATOR, user__is_active=True)
 
 
 def coordinator_memberships(team_id) -> QuerySet[TeamMembership]:
     """The team's coordinators who can still log in: those a coordinator's notice goes to."""
-    return TeamMembership.objects.filter(team_id=team_id, role=Role.COORDINATOR, user__is_active=True)
+    return _coordinators().filter(team_id=team_id)
+
+
+def coordinator_users(team_id) -> list:
+    """The users who coordinate the team and can still log in (one query)."""
+    return [membership.user for membership in coordinator_memberships(team_id).select_related("user")]
 
 
 def coordinated_teams(user) -> QuerySet:
     """The teams `user` coordinates, as a subquery of team ids."""
-    return TeamMembership.objects.filter(user=user, role=Role.COORDINATOR).values("team")
+    return _coordinators().filter(user=user).values("team")
 
 
 def is_coordinator(user, team_id) -> bool:
-    return TeamMembership.objects.filter(user=user, team_id=team_id, role=Role.COORDINATOR).exists()
+    """Whether `user` coordinates the team (and can still log in)."""
+    return _coordinators().filter(user=user, team_id=team_id).exists()
+
+
+def member_teams(user) -> QuerySet:
+    """The teams `user` sits on, as a subquery of team ids."""
+    return TeamMembership.objects.filter(user=user).values("team")
+
+
+def membership_of(user, team_id) -> TeamMembership | None:
+    """The user's membership of the team, with its home unit, or None. Whether or not they can
+    still log in: a letter or a plan names the unit of a contact person who has since left."""
+    return TeamMembership.objects.filter(user=user, team_id=team_id).select_related("home_unit").first()
+
+
+def active_membership_of(user, team_id) -> TeamMembership | None:
+    """The user's membership of the team, with its home unit, if they can still log in: what a
+    service checks before letting a member act."""
+    memberships = TeamMembership.objects.filter(user=user, team_id=team_id, user__is_active=True)
+    return memberships.select_related("home_unit").first()
+
+
+def active_member_ids(team_id) -> set[int]:
+    """The ids of the team's members who can still log in (who may be a contact person or convene)."""
+    return set(TeamMembership.objects.filter(team_id=team_id, user__is_active=True).values_list("user_id", flat=True))
+
+
+def member_ids_among(team_id, users) -> set[int]:
+    """Which of `users` are members of the team (present at its meeting, say), by id."""
+    return set(TeamMembership.objects.filter(team_id=team_id, user__in=users).values_list("user_id", flat=True))

@@ -22,6 +22,7 @@ from tests.factories import (
     TeamFactory,
     UserFactory,
 )
+from tests.own_redis import own_redis, redis_settings  # noqa: F401  (fixtures for the suite)
 
 
 @pytest.fixture(autouse=True)

@@ -125,7 +125,7 @@ class ManagementFactory(factory.django.DjangoModelFactory):
 
 
 # --- Children, cases and consent --------------------------------------------------------------------
-# Identity numbers: only Skatteverket's test series (birth serials 980-999), see tests/test_identity.py.
+# Identity numbers: only Skatteverket's test series (birth serials 980-999), see tests/cases/test_identity.py.
 def child_number(n: int) -> str:
     """A distinct valid personnummer in Skatteverket's test series for the n-th child."""
     year, serial = 2010 + n % 12, 980 + n // 12 % 20
@@ -241,6 +241,26 @@ def consent_all(case: Case, *, actor) -> Case:
         )
     case.refresh_from_db()
     return case
+
+
+def consent_paper(case: Case, *, actor, adult, valid_from, valid_until, **fields):
+    """One paper consent on `case` (from `adult`, or the child when None, with `maturity_assessment`)
+    for the initiator's unit, recorded on its first day; for tests that set the dates themselves."""
+    from consent.services import consent_record
+
+    case.team.area.units.add(case.initiator_unit)
+    return consent_record(
+        case=case,
+        actor=actor,
+        adult=adult,
+        parties=[case.initiator_unit],
+        categories=["category_school"],
+        valid_from=valid_from,
+        valid_until=valid_until,
+        method="paper",
+        today=valid_from,
+        **fields,
+    )
 
 
 def notice_kinds(user) -> list[str]:

@@ -101,13 +101,11 @@ class Case(models.Model):
     )
     status_changed_at = models.DateTimeField(_("status changed"), auto_now_add=True)
     # The last day the guardians' consent is in force; null while it is not. The access policy
-    # compares it with today, so access ends at midnight even before the expiry sweep has run.
+    # compares it with today, so access ends at midnight even before the deadline sweep has run.
     consent_in_force_until = models.DateField(_("consent in force until"), null=True, blank=True)
-    # The end date whose reminder has gone out: the expiry sweep claims a reminder by setting it.
     # Set when a consent of the case was withdrawn or expired and nothing has put it in force again:
     # the initiator and the coordinator then see only what they need to wind the case up.
     consent_lapsed = models.BooleanField(_("consent withdrawn or expired"), default=False, editable=False)
-    consent_reminder_for = models.DateField(_("reminded of the end date"), null=True, blank=True, editable=False)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     closure_reason = models.CharField(_("reason for closing"), max_length=20, choices=ClosureReason.choices, blank=True)
     closure_note = models.CharField(_("note"), max_length=SHORT_TEXT, blank=True)
@@ -164,7 +162,7 @@ class Case(models.Model):
             # The dashboards' summary refresh reads the recent months by these dates (dashboards.services).
             models.Index(fields=["initiated_on"], name="case_initiated"),
             models.Index(fields=["closed_on"], name="case_closed", condition=Q(closed_on__isnull=False)),
-            # The consent expiry sweep: cases whose consent ends within the reminder window.
+            # Cases whose consent is in force (the access policy compares the date with today).
             models.Index(
                 fields=["consent_in_force_until"],
                 name="case_consent_until",

@@ -14,10 +14,13 @@ class DeadlineKind(models.TextChoices):
 
     FEEDBACK = "feedback", _("Feedback to the family")
     FOLLOW_UP = "follow_up", _("Follow-up")
+    # The case's consent ends: a reminder before, and the consents marked expired after (consent app).
+    CONSENT_EXPIRY = "consent_expiry", _("End of consent")
 
 
 class Deadline(models.Model):
-    """A promise with a date, kept in the database rather than in the broker.
+    """A promise with a date, kept in the database rather than in the broker; its kind is
+    registered by the app that owns it (cases.deadline_kinds).
 
     `due_at` is the moment the deadline is overdue (the end of `due_date` in Stockholm).
     `next_step_at` is when the sweep next acts (a reminder, then the escalation); it is null once

@@ -31,7 +31,7 @@ from meetings.services.guards import (
     meeting_day,
 )
 from meetings.signals import agenda_item_removed
-from teams.models import Role, TeamMembership
+from teams.models import TeamMembership
 
 # --- The agenda -------------------------------------------------------------------------------------
 
@@ -71,7 +71,7 @@ def _late_reason(meeting: Meeting, membership: TeamMembership, late_reason: str,
     if now < meeting.agenda_closes_at and meeting.agenda_locked_at is None:
         return ""
     late_reason = late_reason.strip()
-    if membership.role != Role.COORDINATOR:
+    if not membership.is_coordinator:
         if meeting.agenda_locked_at is not None and now < meeting.agenda_closes_at:
             raise ValidationError(_("The coordinator has locked the agenda: ask the coordinator to add the case."))
         raise ValidationError(
@@ -228,7 +228,7 @@ def agenda_item_remove(*, item: AgendaItem, actor, reason: str = RemovalReason.B
     item's follow-ups are cancelled (`agenda_item_removed`, handled in `support.receivers`)."""
     meeting, item = _lock_planned_item(item)
     membership = _require_member(actor, meeting)
-    if membership.role != Role.COORDINATOR and item.added_by_id != actor.pk:
+    if not membership.is_coordinator and item.added_by_id != actor.pk:
         raise ValidationError(_("Only the coordinator or the person who put the case on the agenda can take it off."))
     if item.state != ItemState.PLANNED:
         raise ValidationError(_("The case is no longer on this agenda."))

@@ -14,7 +14,8 @@ from meetings.models import (
     Meeting,
     MeetingStatus,
 )
-from teams.models import Role, TeamMembership, Unit
+from teams.models import TeamMembership, Unit
+from teams.selectors import active_membership_of, is_coordinator
 
 UP, DOWN = "up", "down"
 
@@ -41,20 +42,15 @@ def _date(value: date | datetime) -> str:
     return formats.date_format(value, "Y-m-d")
 
 
-def _membership(actor, team_id: int) -> TeamMembership | None:
-    return TeamMembership.objects.filter(team_id=team_id, user=actor, user__is_active=True).first()
-
-
 def _require_member(actor, meeting: Meeting) -> TeamMembership:
-    membership = _membership(actor, meeting.team_id)
+    membership = active_membership_of(actor, meeting.team_id)
     if membership is None:
         raise ValidationError(_("Only members of the meeting's team can do this."))
     return membership
 
 
 def _require_coordinator(actor, meeting: Meeting) -> None:
-    membership = _membership(actor, meeting.team_id)
-    if membership is None or membership.role != Role.COORDINATOR:
+    if not is_coordinator(actor, meeting.team_id):
         raise ValidationError(_("Only the team's coordinator can do this."))
 
 

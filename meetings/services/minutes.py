@@ -29,7 +29,7 @@ from meetings.services.guards import (
     meeting_day,
 )
 from meetings.tasks import feedback_letter_render_task
-from teams.models import TeamMembership
+from teams.selectors import active_member_ids, member_ids_among
 
 # --- The meeting: attendance and minutes ------------------------------------------------------------
 
@@ -41,9 +41,7 @@ def attendance_record(*, meeting: Meeting, actor, present_users, guests_present:
     _require_planned(meeting)
     _require_coordinator(actor, meeting)
     users = list(present_users)
-    members = set(
-        TeamMembership.objects.filter(team_id=meeting.team_id, user__in=users).values_list("user_id", flat=True)
-    )
+    members = member_ids_among(meeting.team_id, users)
     if any(user.pk not in members for user in users):
         raise ValidationError({"present": _("Only members of the team can be recorded as present.")})
     guests_present = guests_present.strip()
@@ -90,9 +88,7 @@ def minutes_record(
     _check_length("proposal", proposal, SHORT_TEXT)
     _check_length("offer_other", offer_other, AgendaItem._meta.get_field("offer_other").max_length)
 
-    members = set(
-        TeamMembership.objects.filter(team_id=meeting.team_id, user__is_active=True).values_list("user_id", flat=True)
-    )
+    members = active_member_ids(meeting.team_id)
     if contact_person is not None and contact_person.pk not in members:
         raise ValidationError({"contact_person": _("The contact person must be an active member of the team.")})
     area_units = set(meeting.team.area.all_units().values_list("pk", flat=True))
@@ -219,7 +215,9 @@ def meeting_close(*, meeting: Meeting, actor, now: datetime) -> Meeting:
             deadline_id=item.deadline.pk,
             due_date=due_date.isoformat(),
         )
-        transaction.on_commit(lambda pk=item.pk: feedback_letter_render_task.delay(pk))
+        # Robust: the minutes are committed when Redis may already be gone; the letter is then rendered
+        # at its first download (meetings.views.feedback), so the coordinator is told the close succeeded.
+        transaction.on_commit(lambda pk=item.pk: feedback_letter_render_task.delay(pk), robust=True)
     return meeting
 
 

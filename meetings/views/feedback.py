@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from access import policy
 from access.log import form_log_action, log_access, object_type_of
 from access.models import LogAction, Outcome
+from cases.access_rules import in_wind_up
 from cases.models import Case
 from cases.pages import case_for_form
 from cases.selectors import case_plain
@@ -92,7 +93,7 @@ def feedback_record_view(request, item_id: int):
         "deadline": deadline,
         "days_left": (deadline.due_date - today).days if deadline else None,
         "is_overdue": deadline is not None and deadline.due_at <= timezone.now(),
-        "letter_allowed": not policy.in_wind_up(case),
+        "letter_allowed": not in_wind_up(case),
         "form": form,
     }
     return render(request, "meetings/feedback_form.html", context)

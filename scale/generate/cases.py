@@ -72,21 +72,30 @@ CROSS JOIN LATERAL (SELECT CASE WHEN pg_temp.u(c.n, 20) < 0.35 THEN 'health'
 """
 
 # The sweep's state as it would be by now: the steps whose time has passed are taken (a met
-# deadline took those before it was met), an open one waits for its next step.
+# deadline took those before it was met), an open one waits for its next step. An open case whose
+# guardian's consent stands (it came, and its last day has not passed) has its one open end-of-consent
+# deadline (consent.services.consent_deadline_follow), due on that last day, the day its case's
+# consent is in force until; opened when the consent was recorded, by the initiator.
 DEADLINES = """
 INSERT INTO cases_deadline (id, case_id, kind, responsible_id, due_date, due_at, next_step, next_step_at,
     completed_at, completed_by_id, created_at)
 SELECT d.id, c.case_id, d.kind, t.coordinator_id, d.due_date, d.steps[cardinality(d.steps)],
        (SELECT count(*) FROM unnest(d.steps) AS step WHERE step <= coalesce(d.completed_at, %(now)s)),
        CASE WHEN d.completed_at IS NULL THEN (SELECT min(step) FROM unnest(d.steps) AS step WHERE step > %(now)s) END,
-       d.completed_at, CASE WHEN d.completed_at IS NOT NULL THEN t.coordinator_id END, c.meeting_end
+       d.completed_at, CASE WHEN d.completed_at IS NOT NULL THEN t.coordinator_id END, d.created_at
 FROM scale_case c JOIN scale_team t USING (team_id)
 CROSS JOIN LATERAL (
     SELECT c.n AS id, 'feedback' AS kind, c.meeting_day + 7 AS due_date, c.feedback_at AS completed_at,
-           pg_temp.deadline_steps(c.meeting_day + 7) AS steps
+           pg_temp.deadline_steps('feedback', c.meeting_day + 7, NULL) AS steps, c.meeting_end AS created_at
     WHERE c.discussed
     UNION ALL
-    SELECT %(cases)s + c.n, 'follow_up', c.follow_up_on, c.follow_up_done_at, pg_temp.deadline_steps(c.follow_up_on)
+    SELECT %(cases)s + c.n, 'follow_up', c.follow_up_on, c.follow_up_done_at,
+           pg_temp.deadline_steps('follow_up', c.follow_up_on, NULL), c.meeting_end
     WHERE c.has_follow_up
+    UNION ALL
+    SELECT 2 * %(cases)s + c.n, 'consent_expiry', c.consent_until, NULL,
+           pg_temp.deadline_steps('consent_expiry', c.consent_until, c.consent_until),
+           (c.ready_on + time '10:00') AT TIME ZONE %(tz)s
+    WHERE c.status <> 'closed' AND c.ready_on <= %(today)s AND c.consent_until >= %(today)s
 ) d
 """

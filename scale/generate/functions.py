@@ -3,14 +3,16 @@
 import zoneinfo
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from cases.models import DeadlineKind
 
 
-def deadline_steps_sql(due: str) -> str:
-    """`cases.deadlines.deadline_steps` as an SQL array of times for a due date given by the SQL
-    expression `due`: the reminders (HLT_FEEDBACK_REMINDER_DAYS before, at HLT_REMINDER_HOUR), then
-    overdue at the end of the due day, all in Stockholm time. Only integers from the settings are
-    formatted in."""
-    tz = str(zoneinfo.ZoneInfo(settings.TIME_ZONE))
+def promise_steps_sql(due: str) -> str:
+    """`cases.deadlines.promise_steps` (feedback, a follow-up) as an SQL array of times for a due date
+    given by the SQL expression `due`: the reminders (HLT_FEEDBACK_REMINDER_DAYS before, at
+    HLT_REMINDER_HOUR), then overdue at the end of the due day, all in Stockholm time."""
+    tz = _tz()
     hour = int(settings.HLT_REMINDER_HOUR)
     reminders = [
         f"(({due} - {int(days)}) + time '{hour:02d}:00') AT TIME ZONE '{tz}'"
@@ -19,12 +21,44 @@ def deadline_steps_sql(due: str) -> str:
     return "ARRAY[" + ", ".join([*reminders, f"({due} + 1)::timestamp AT TIME ZONE '{tz}'"]) + "]"
 
 
+def consent_expiry_steps_sql(due: str, until: str) -> str:
+    """`consent.expiry.consent_expiry_steps` as an SQL array: the reminder at midnight Stockholm
+    HLT_CONSENT_REMINDER_DAYS before `until` (the last day the case's consent is in force), left out
+    when `until` is empty or the reminder would not come before the expiry, then the expiry at
+    midnight after the due date."""
+    tz = _tz()
+    expiry = f"({due} + 1)::timestamp AT TIME ZONE '{tz}'"
+    reminder = f"({until} - {int(settings.HLT_CONSENT_REMINDER_DAYS)})::timestamp AT TIME ZONE '{tz}'"
+    return f"CASE WHEN {reminder} < {expiry} THEN ARRAY[{reminder}, {expiry}] ELSE ARRAY[{expiry}] END"
+
+
+def deadline_steps_sql(kind: str, due: str, until: str) -> str:
+    """`cases.deadlines.deadline_steps` as an SQL array of times, per kind as each app registers its
+    steps, for the SQL expressions `kind`, `due` (the due date) and `until` (the case's
+    consent_in_force_until). Only integers from the settings are formatted in."""
+    steps = {
+        DeadlineKind.FEEDBACK: promise_steps_sql(due),
+        DeadlineKind.FOLLOW_UP: promise_steps_sql(due),
+        DeadlineKind.CONSENT_EXPIRY: consent_expiry_steps_sql(due, until),
+    }
+    # A kind added without its steps here would be checked against none: say so at once.
+    missing = set(DeadlineKind.values) - set(steps)
+    if missing:
+        raise ImproperlyConfigured(f"scale.generate.functions has no SQL steps for the deadline kinds {missing}.")
+    whens = " ".join(f"WHEN '{kind_value}' THEN {sql}" for kind_value, sql in steps.items())
+    return f"CASE {kind} {whens} END"
+
+
+def _tz() -> str:
+    return str(zoneinfo.ZoneInfo(settings.TIME_ZONE))
+
+
 def functions_sql(seed: int) -> str:
     """Session helpers, each one immutable SQL expression so that the planner inlines it (a call
     that is not inlined costs ~10 µs, minutes over millions of rows). Only integers from the command
     line and the settings are formatted in."""
     salt = int(seed) * 1000
-    steps = deadline_steps_sql("due")
+    steps = deadline_steps_sql("kind", "due", "until")
     return f"""
     -- A uniform number in [0, 1) from a row's key and a stream number: repeatable chance.
     CREATE OR REPLACE FUNCTION pg_temp.u(key bigint, stream int) RETURNS float8 LANGUAGE sql IMMUTABLE AS
@@ -44,8 +78,10 @@ def functions_sql(seed: int) -> str:
     CREATE OR REPLACE FUNCTION pg_temp.months_later(month date, count int) RETURNS date LANGUAGE sql IMMUTABLE AS
     $$ SELECT (month + make_interval(months => count
                       + (extract(month FROM month + make_interval(months => count)) = 7)::int))::date $$;
-    -- cases.deadlines.deadline_steps: the reminders, then overdue at the end of the due day.
-    CREATE OR REPLACE FUNCTION pg_temp.deadline_steps(due date) RETURNS timestamptz[] LANGUAGE sql IMMUTABLE AS
+    -- cases.deadlines.deadline_steps, per kind: for a promise the reminders, then overdue at the end of
+    -- the due day; for the end of consent the reminder before `until`, then the expiry.
+    CREATE OR REPLACE FUNCTION pg_temp.deadline_steps(kind text, due date, until date) RETURNS timestamptz[]
+    LANGUAGE sql IMMUTABLE AS
     $$ SELECT {steps} $$;
     -- Ids from text casts that are immutable (a date's text depends on DateStyle, its number does not).
     CREATE OR REPLACE FUNCTION pg_temp.meeting_id(team bigint, month date) RETURNS uuid LANGUAGE sql IMMUTABLE AS

@@ -15,9 +15,9 @@ CASES = [
     Invariant(
         "case_closed_with_open_deadline",
         "cases_case",
-        "case_close is refused while the case has an open deadline.",
+        "case_close is refused while the case has an open deadline owed to the family.",
         """SELECT DISTINCT c.id AS pk FROM cases_case c JOIN cases_deadline d ON d.case_id = c.id
-           WHERE c.status = 'closed' AND d.completed_at IS NULL""",
+           WHERE c.status = 'closed' AND d.completed_at IS NULL AND d.kind = ANY(%(owed)s)""",
     ),
     Invariant(
         "case_closed_with_consent_window",
@@ -66,9 +66,10 @@ CASES = [
     Invariant(
         "case_before_meeting_with_discussion",
         "cases_case",
-        "TRANSITIONS: a discussed case never goes back, so a case not yet discussed has no deadline or minutes.",
+        "TRANSITIONS: a discussed case never goes back, so a case not yet discussed has no deadline owed to the "
+        "family (the end of its consent is none) and no minutes.",
         """SELECT c.id AS pk FROM cases_case c WHERE c.status IN ('awaiting_consent', 'ready', 'on_agenda') AND (
-                EXISTS (SELECT 1 FROM cases_deadline d WHERE d.case_id = c.id)
+                EXISTS (SELECT 1 FROM cases_deadline d WHERE d.case_id = c.id AND d.kind = ANY(%(owed)s))
                 OR EXISTS (SELECT 1 FROM meetings_agendaitem i
                            WHERE i.case_id = c.id AND i.purpose = 'new' AND i.state = 'discussed'))""",
     ),
@@ -85,9 +86,11 @@ DEADLINES = [
         "deadline_next_step_out_of_step",
         "cases_deadline",
         "deadline_open, _complete, _reschedule and the sweep: an open deadline waits for the time of its next "
-        "step (none after the last); a met one waits for nothing.",
-        f"""SELECT d.id AS pk FROM cases_deadline d
-            CROSS JOIN LATERAL (SELECT {deadline_steps_sql("d.due_date")} AS steps) s
+        "step as its kind lists them (cases.deadlines, consent.expiry; none after the last); a met one waits for "
+        "nothing.",
+        f"""SELECT d.id AS pk FROM cases_deadline d JOIN cases_case c ON c.id = d.case_id
+            CROSS JOIN LATERAL (
+                SELECT {deadline_steps_sql("d.kind", "d.due_date", "c.consent_in_force_until")} AS steps) s
             WHERE CASE WHEN d.completed_at IS NOT NULL THEN d.next_step_at IS NOT NULL
                        WHEN d.next_step >= cardinality(s.steps) THEN d.next_step_at IS NOT NULL
                          OR d.next_step > cardinality(s.steps)

@@ -64,9 +64,32 @@ CONSENT = [
     Invariant(
         "consent_ended_unmarked",
         "consent_consent",
-        "consent_expiry_sweep marks every standing consent whose last day has passed as expired.",
-        """SELECT id AS pk FROM consent_consent
-           WHERE withdrawn_at IS NULL AND expired_at IS NULL AND valid_until < %(today)s""",
+        "The consent expiry deadline (consent/expiry.py) marks every standing consent of an open case whose last day "
+        "has passed as expired.",
+        """SELECT c.id AS pk FROM consent_consent c JOIN cases_case k ON k.id = c.case_id
+           WHERE c.withdrawn_at IS NULL AND c.expired_at IS NULL AND c.valid_until < %(today)s
+             AND k.status <> 'closed'""",
+    ),
+    Invariant(
+        "case_consent_deadline_not_its_consents",
+        "cases_case",
+        "consent_deadline_follow: an open case with standing consents (neither withdrawn nor expired) has exactly "
+        "one open end-of-consent deadline, due on the earliest last day among them; one without has none.",
+        """SELECT k.id AS pk FROM cases_case k
+           CROSS JOIN LATERAL (SELECT min(c.valid_until) AS first_end FROM consent_consent c
+                               WHERE c.case_id = k.id AND c.withdrawn_at IS NULL AND c.expired_at IS NULL) s
+           CROSS JOIN LATERAL (SELECT count(*) AS open, min(d.due_date) AS due FROM cases_deadline d
+                               WHERE d.case_id = k.id AND d.kind = 'consent_expiry' AND d.completed_at IS NULL) d
+           WHERE k.status <> 'closed'
+             AND CASE WHEN s.first_end IS NULL THEN d.open <> 0 ELSE d.open <> 1 OR d.due <> s.first_end END""",
+    ),
+    Invariant(
+        "case_closed_with_consent_deadline",
+        "cases_case",
+        "case_close ends the end-of-consent deadline with the case (consent_deadline_follow), and nothing opens "
+        "one on a closed case.",
+        """SELECT DISTINCT k.id AS pk FROM cases_case k JOIN cases_deadline d ON d.case_id = k.id
+           WHERE k.status = 'closed' AND d.kind = 'consent_expiry' AND d.completed_at IS NULL""",
     ),
     Invariant(
         "consent_of_no_guardian",

@@ -4,14 +4,16 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.deadlines import deadline_complete, deadline_open
+from cases.deadlines import deadline_complete, deadline_open, promise_kind
 from cases.models import Case, DeadlineKind
 from cases.services import case_event_record, case_require_open
 from meetings.models import Meeting, MeetingStatus
 from meetings.services import agenda_follow_up_add, agenda_follow_up_remove, meeting_day
+from notifications.models import Kind
 from support.models import (
     NOTE_MAX,
     FollowUp,
@@ -22,6 +24,13 @@ from support.services.guards import Status, _iso, _lock_case, _member_ids, _requ
 from support.services.interventions import _evaluate, _move
 
 # --- Follow-ups -------------------------------------------------------------------------------------
+
+# The kind of deadline a follow-up is (registered in SupportConfig.ready): its responsible person
+# acts on it on its case's page, where the plan is.
+FOLLOW_UP_DEADLINE = promise_kind(
+    notices=(Kind.FOLLOW_UP_DUE_SOON, Kind.FOLLOW_UP_DUE_TODAY, Kind.FOLLOW_UP_OVERDUE, Kind.FOLLOW_UP_ESCALATED),
+    link=lambda deadline: reverse("cases:detail", args=[deadline.case_id]),
+)
 
 
 @transaction.atomic

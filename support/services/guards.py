@@ -11,7 +11,7 @@ from support.models import (
     SUPPORT_STATUSES,
     InterventionStatus,
 )
-from teams.models import TeamMembership
+from teams.selectors import active_member_ids
 
 Status = InterventionStatus
 STATUS_MOVES: dict[str, set[str]] = {
@@ -40,9 +40,7 @@ def _require_supported(case: Case) -> None:
 
 
 def _member_ids(case: Case) -> set[int]:
-    return set(
-        TeamMembership.objects.filter(team_id=case.team_id, user__is_active=True).values_list("user_id", flat=True)
-    )
+    return active_member_ids(case.team_id)
 
 
 def _too_long(value: str, limit: int) -> str | None:

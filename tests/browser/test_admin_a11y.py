@@ -15,7 +15,7 @@ from notifications.models import Kind, Notification
 from tests.browser.conftest import check_a11y
 from tests.browser.test_case_journey import log_in
 from tests.factories import ManagementFactory, MeetingFactory, ScheduleFactory, ScopeFactory
-from tests.test_urls import _Request
+from tests.portal.test_urls import _Request
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -6,7 +6,7 @@ Chromium reports a blocked script, style, image or form twice: as a console erro
 the page each came from; every test ends by asserting that it stayed empty. The first test shows
 that a violation is in fact caught.
 
-The member, the coordinator and the process leader walk every page of ours that tests/test_urls.py
+The member, the coordinator and the process leader walk every page of ours that tests/portal/test_urls.py
 says opens for them (200), on the same objects; files (PDF, calendar, CSV) are left out, since a
 browser downloads rather than renders them.
 """
@@ -20,16 +20,16 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 
 from hlt.content_policy import content_security_policy
 from meetings.models import InterventionType
-from tests import test_urls
 from tests.browser import test_dashboard_journey
 from tests.browser.conftest import login, submit
 from tests.browser.test_case_journey import log_in
 from tests.factories import TEST_PASSWORD, MeetingFactory
-from tests.test_urls import EXPECTED
+from tests.portal import test_urls
+from tests.portal.test_urls import EXPECTED
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-# The objects tests/test_urls.py walks; the dashboard journey's figures, so that charts have bars.
+# The objects tests/portal/test_urls.py walks; the dashboard journey's figures, so that charts have bars.
 targets = test_urls.targets
 figures = test_dashboard_journey.figures
 
@@ -78,7 +78,7 @@ def violations(page):
 
 
 def pages_for(persona: str, objects) -> list[str]:
-    """Our pages that open (200) for `persona` on `objects`, as tests/test_urls.py expects them."""
+    """Our pages that open (200) for `persona` on `objects`, as tests/portal/test_urls.py expects them."""
     return [
         build(objects)
         for name, (build, statuses) in EXPECTED.items()

@@ -12,10 +12,10 @@ import re
 import pytest
 
 from audit.models import LogReviewerScope, Review, ReviewResult
+from tests.audit.test_log_review import last_month_at, read
 from tests.browser.conftest import check_a11y, submit
 from tests.browser.test_case_journey import log_in
 from tests.factories import UserFactory
-from tests.test_log_review import last_month_at, read
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
