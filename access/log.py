@@ -46,6 +46,19 @@ def log_access(
     )
 
 
+def log_child_search(request, child: Model | None) -> AccessLogEntry:
+    """Record an identity-number search: with the child's internal id when the number was found, so
+    the child's log extract shows who searched for them (the number itself is never logged)."""
+    return log_access(
+        request,
+        action=LogAction.SEARCH,
+        outcome=Outcome.ALLOWED,
+        object_type="cases.child",
+        object_id=child.pk if child else "",
+        child_id=child.pk if child else None,
+    )
+
+
 def log_children_listed(
     request,
     child_ids,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access import policy
-from access.log import log_access
+from access.log import log_access, log_child_search
 from access.models import LogAction, Outcome
 from cases.forms import (
     CaseCloseForm,
@@ -117,14 +117,7 @@ def case_new(request):
         # Logged with the child's internal id when the register knows the number, but the answer is the
         # same either way: a search tells the user nothing about children they may not see.
         child = child_find(identity=identity, reserve_issuer=issuer)
-        log_access(
-            request,
-            action=LogAction.SEARCH,
-            outcome=Outcome.ALLOWED,
-            object_type="cases.child",
-            object_id=child.pk if child else "",
-            child_id=child.pk if child else None,
-        )
+        log_child_search(request, child)
         # The number travels in the session, never in a URL.
         request.session[SESSION_KEY] = {"type": identity.type, "number": identity.number, "issuer": issuer}
         return redirect("cases:new_details")

@@ -1,8 +1,7 @@
 """The dashboard's tables as CSV and Excel: the same suppressed text the page shows.
 
-A unit name is typed by an administrator and could begin like a spreadsheet formula
-("=HYPERLINK(...)"); every text cell that could be read as one gets a leading apostrophe, which
-spreadsheets show as plain text (OWASP "CSV injection").
+A unit name is typed by an administrator and could begin like a spreadsheet formula; every text
+cell goes through `hlt.spreadsheet.neutralise` (OWASP "CSV injection").
 """
 
 import csv
@@ -12,13 +11,9 @@ import re
 from openpyxl import Workbook
 
 from dashboards.tables import Table
+from hlt.spreadsheet import neutralise
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 WHOLE_NUMBER = re.compile(r"^\d+$")
-
-
-def neutralise(text: str) -> str:
-    return f"'{text}" if text.startswith(FORMULA_START) else text
 
 
 def _lines(table: Table) -> list[list[str]]:

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "sip",
     "notifications",
     "dashboards",
+    "audit",
     # On top of every app, imported by none: the demo (`make run`) and the national-scale bench.
     "demo",
     "scale",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("arenden/<uuid:case_id>/", include("consent.urls")),
     path("notiser/", include("notifications.urls")),
     path("statistik/", include("dashboards.urls")),
+    path("loggkontroll/", include("audit.urls")),
     path("", include("meetings.urls")),
     path("", include("sip.urls")),
     path("", include("support.urls")),

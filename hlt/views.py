@@ -9,6 +9,7 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 
 from access import policy
+from audit.selectors import reviewer_scopes
 from hlt.outage import is_outage
 from teams.models import Team
 from teams.selectors import area_list_for_management, scope_list_for_process_leader, team_list_for_member
@@ -19,13 +20,15 @@ STATEMENT_UPDATED_ON = datetime.date(2026, 12, 3)
 
 @login_required
 def home(request):
-    """Each role's start page: a member's teams, a process leader's scope, a manager's areas."""
+    """Each role's start page: a member's teams, a process leader's scope, a manager's areas, a log
+    reviewer's way to the log."""
     teams = list(team_list_for_member(request.user))
     scopes = list(scope_list_for_process_leader(request.user))
     areas = list(area_list_for_management(request.user))
     if teams:
         policy.log_list(request, Team)
-    return render(request, "home.html", {"teams": teams, "scopes": scopes, "areas": areas})
+    context = {"teams": teams, "scopes": scopes, "areas": areas, "review_scopes": reviewer_scopes(request.user)}
+    return render(request, "home.html", context)
 
 
 def accessibility(request):

@@ -21,7 +21,7 @@ ROLE_FILTERS_ALLOWED = {
 }
 
 # Everything above `access` in the layers (low to high): access imports none of it.
-ABOVE_ACCESS = {"teams", "cases", "consent", "meetings", "support", "sip", "dashboards", "demo", "scale"}
+ABOVE_ACCESS = {"teams", "cases", "consent", "meetings", "support", "sip", "dashboards", "audit", "demo", "scale"}
 ABOVE_ACCESS_MODULES = {"hlt.urls", "hlt.celery", "hlt.views"}
 
 

@@ -24,6 +24,7 @@ from django.utils.regex_helper import normalize
 from access.models import AccessLogEntry
 from accounts.adapters import SocialAccountAdapter
 from accounts.models import LoginSession, TwoFactorMethod, User
+from audit.models import LogReviewerScope
 from meetings.models import InterventionType, Meeting, MeetingSchedule
 from sip.models import LegalReference
 from teams.models import (
@@ -37,7 +38,7 @@ from teams.models import (
     Unit,
 )
 from tests.accounts.test_auth import MFA, password_step, totp_code
-from tests.factories import ManagementFactory, MeetingFactory, ScheduleFactory, ScopeFactory
+from tests.factories import ManagementFactory, MeetingFactory, ScheduleFactory, ScopeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -125,6 +126,7 @@ def objects(team, member, admin_user):
         Team: team,
         Profession: membership.profession,
         ProcessLeaderScope: ScopeFactory(municipality=team.area.municipality),
+        LogReviewerScope: LogReviewerScope.objects.create(user=UserFactory(), municipality=team.area.municipality),
         ManagementGroupMembership: ManagementFactory(area=team.area),
         MeetingSchedule: ScheduleFactory(team=team),
         Meeting: MeetingFactory(team=team),

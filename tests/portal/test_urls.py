@@ -54,6 +54,8 @@ _TEAM_STATISTICS = {
     "regional_leader": 200,
 }
 _MUNICIPAL_STATISTICS = {**_TEAM_STATISTICS, "coordinator": 404}
+# Log review: only log reviewers, and none of these personas is one (tests/test_log_review.py has them).
+_NO_LOG_REVIEW = {**dict.fromkeys(PERSONAS, 403), "anonymous": 302}
 
 # url name -> (path builder taking the `targets` namespace, {persona: status})
 EXPECTED = {
@@ -77,6 +79,13 @@ EXPECTED = {
         lambda t: "/arenden/ny/uppgifter/",
         {**dict.fromkeys(PERSONAS, 302), **_NOT_IN_A_TEAM},
     ),
+    "audit:home": (lambda t: "/loggkontroll/", _NO_LOG_REVIEW),
+    "audit:child_log": (lambda t: "/loggkontroll/barn/", _NO_LOG_REVIEW),
+    "audit:user_log": (lambda t: "/loggkontroll/anvandare/", _NO_LOG_REVIEW),
+    "audit:review_new": (lambda t: "/loggkontroll/granskningar/ny/", _NO_LOG_REVIEW),
+    "audit:review": (lambda t: "/loggkontroll/granskningar/1/", _NO_LOG_REVIEW),
+    "audit:item_result": (lambda t: "/loggkontroll/granskningar/1/poster/1/", _NO_LOG_REVIEW),
+    "audit:report": (lambda t: "/loggkontroll/granskningar/1/rapport.pdf", _NO_LOG_REVIEW),
     "cases:detail": (lambda t: f"/arenden/{t.case.pk}/", _CASE_PAGE),
     "cases:child_edit": (lambda t: f"/arenden/{t.case.pk}/barn/", _CASE_PAGE),
     "cases:close": (lambda t: f"/arenden/{t.case.pk}/avsluta/", _CASE_PAGE),

@@ -179,6 +179,10 @@ def _paths_for(name: str, world: World, cases):  # noqa: C901 - one branch per k
             else:  # every unit as CSV; the spreadsheet holds the same figures
                 for fmt in ("csv", "xlsx") if level == "region" else ("csv",):
                     yield _entry(name, {"level": level, "pk": pk, "fmt": fmt})
+    elif name.startswith("audit:"):
+        # The world has no log reviewer: every persona is refused before a review is looked up.
+        kwargs = {"review_id": 1, "item_id": 1, "fmt": "pdf"}
+        yield _entry(name, {key: value for key, value in kwargs.items() if f"{key}>" in pattern})
     elif "<" not in pattern:
         yield _entry(name, {})
     else:

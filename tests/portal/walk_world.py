@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from access.models import AccessLogEntry
 from accounts.models import LoginSession, TwoFactorMethod, User
+from audit.models import LogReviewerScope
 from cases.deadlines import deadline_sweep
 from cases.models import Case, CaseNamedUser, CaseStatus, ProtectionLevel
 from cases.services import case_close
@@ -587,6 +588,10 @@ def _admin_objects(users, teams, cases, meetings) -> list[dict]:
                 or ScopeFactory(municipality=team.area.municipality, user__full_name=f"Pia Processledare {team_key}"),
                 ManagementGroupMembership: ManagementGroupMembership.objects.filter(area=team.area).first()
                 or ManagementFactory(area=team.area, user__full_name=f"Mats Ledningsgrupp {team_key}"),
+                # A log reviewer who is no persona: the walk's personas are all refused the log review.
+                LogReviewerScope: LogReviewerScope.objects.create(
+                    user=UserFactory(full_name=f"Rakel Granskare {team_key}"), municipality=team.area.municipality
+                ),
                 MeetingSchedule: ScheduleFactory(team=team),
                 Meeting: meetings[meeting_key],
             }
