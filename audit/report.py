@@ -105,4 +105,5 @@ def review_pdf(review: Review, items) -> bytes:
             "total": len(items),
             "printed_at": timezone.localtime(),
         },
+        title=title,
     )
