@@ -73,9 +73,9 @@ def test_it_loads_the_home_page_in_constant_queries(client, django_assert_num_qu
         MembershipFactory(user=member, team=TeamFactory(area=team.area))
     client.force_login(member)
     client.get("/")  # the first request after login writes the session clocks and the MFA flag
-    # user, teams, their members (prefetch), process-leader scopes, management areas, access-log insert,
-    # unread notices for the header
-    with django_assert_num_queries(7):
+    # user, teams, their members (prefetch), process-leader scopes, management areas, log-review scopes,
+    # access-log insert, unread notices for the header
+    with django_assert_num_queries(8):
         client.get("/")
 
 
@@ -97,7 +97,7 @@ def test_it_counts_scopes_in_one_query(client, django_assert_num_queries, proces
     ScopeFactory(user=process_leader, area=team.area)
     client.force_login(process_leader)
     client.get("/")
-    # user, teams (none), scopes with their team counts, management areas (none);
+    # user, teams (none), scopes with their team counts, management areas (none), log-review scopes (none);
     # unread notices for the header; no personal data, so no log entry
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get("/")
